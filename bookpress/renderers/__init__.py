@@ -1,0 +1,38 @@
+"""The table of renderers: profile name -> function producing the edition's bytes.
+
+A renderer takes the finished :class:`~bookpress.model.Book`, one volume and
+the build timestamp, and returns the file's content. It never reads the
+manuscript again and never changes the model; writing the file is the build's
+job, so a failed render leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..model import Book, Volume
+
+Render = Callable[[Book, Volume, dt.datetime], bytes]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An edition's settings: which format it is and how to render it."""
+
+    name: str  # "ebook", "print", "screen"
+    format: str  # "epub" or "pdf"
+    description: str
+    render: Render
+
+
+def _epub(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+    from . import epub
+
+    return epub.render(book, volume, timestamp=timestamp)
+
+
+PROFILES: dict[str, Profile] = {
+    "ebook": Profile("ebook", "epub", "EPUB 3 for the ebook stores", _epub),
+}

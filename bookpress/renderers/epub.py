@@ -1,0 +1,254 @@
+"""EPUB 3 edition. The only module that imports ebooklib.
+
+ebooklib builds the package (OPF, nav, NCX); we hand it complete XHTML
+documents as plain items, so its lenient HTML re-parsing never touches our
+markup. The zip it writes is then rewritten: ebooklib stamps every entry with
+the current time, and byte-identical rebuilds need fixed timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ebooklib import epub
+
+from .. import cover as covers
+from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volume_title
+from . import html
+
+CSS = ("fonts.css", "base.css", "epub.css")
+MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp",
+               ".css": "text/css", ".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
+               ".woff2": "font/woff2"}
+WRITER_OPTIONS = {
+    "raise_exceptions": True,  # otherwise write_epub() returns False on an I/O error
+    "landmark_title": html.LABELS["landmarks"],  # default "Guide"
+    "epub3_pages": False,  # no page-list: it would be titled "Pages"
+    "compresslevel": 9,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One content document of the package."""
+
+    ident: str
+    name: str  # file name under text/
+    title: str
+    body: str
+    body_attrs: str
+
+
+def render(book: Book, volume: Volume, *, timestamp: dt.datetime) -> bytes:
+    """The EPUB of ``volume`` as bytes; the same input gives the same bytes."""
+    package = epub.EpubBook()
+    _metadata(package, book, volume)
+    pages = _pages(book, volume)
+    for page in pages:
+        package.add_item(_document(page, book.series.language))
+    _resources(package, book, volume)
+    _navigation(package, book, volume, pages)
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, package, {**WRITER_OPTIONS, "mtime": timestamp})
+    return _normalise_zip(buffer.getvalue(), timestamp)
+
+
+def identifier(volume: Volume) -> str:
+    return f"urn:isbn:{isbn_digits(volume.isbn.ebook)}"
+
+
+def _metadata(package: epub.EpubBook, book: Book, volume: Volume) -> None:
+    series = book.series
+    package.set_identifier(identifier(volume))
+    package.set_language(series.language)
+    package.title = volume_title(series, volume)  # nav and NCX titles
+    package.add_metadata("DC", "title", package.title, {"id": "title-main"})
+    package.add_metadata(None, "meta", "main", {"refines": "#title-main", "property": "title-type"})
+    if volume.subtitle:
+        package.add_metadata("DC", "title", volume.subtitle, {"id": "title-sub"})
+        package.add_metadata(None, "meta", "subtitle", {"refines": "#title-sub",
+                                                        "property": "title-type"})
+    for number, author in enumerate(series.authors, 1):
+        package.add_author(author.name, file_as=author.sort, role="aut", uid=f"creator-{number}")
+    package.add_metadata("DC", "publisher", series.publisher)
+    package.add_metadata("DC", "date", volume.date.isoformat())
+    package.add_metadata("DC", "rights", series.rights)
+    if series.description:
+        package.add_metadata("DC", "description", series.description)
+    for subject in series.subjects:
+        package.add_metadata("DC", "subject", subject)
+    position = str(volume.number)
+    package.add_metadata(None, "meta", series.title, {"property": "belongs-to-collection",
+                                                      "id": "series"})
+    package.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+    package.add_metadata(None, "meta", position, {"refines": "#series", "property": "group-position"})
+    package.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series.title})
+    package.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": position})
+    _accessibility(package, volume)
+
+
+def _accessibility(package: epub.EpubBook, volume: Volume) -> None:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1 discovery fields)."""
+    has_images = any(chapter.doc.images for chapter in volume.chapters)
+    modes = ["textual", "visual"] if has_images else ["textual"]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_images:
+        features.append("alternativeText")
+    for mode in modes:
+        package.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for feature in features:
+        package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    package.add_metadata(None, "meta", (
+        "Reiner Fließtext mit Überschriftenhierarchie, Inhaltsverzeichnis und verlinkten Fußnoten; "
+        "Abbildungen haben Alternativtexte. Schriftgröße und Farben lassen sich im Lesesystem "
+        "anpassen."), {"property": "schema:accessibilitySummary"})
+
+
+def _pages(book: Book, volume: Volume) -> list[Page]:
+    href = {chapter.doc.anchor: f"{_chapter_name(volume, chapter.position)}#{chapter.doc.anchor}"
+            for chapter in volume.chapters}
+    href[book.author_page.anchor] = "autorin.xhtml"
+    pages = [
+        Page("cover", "cover.xhtml", html.LABELS["cover"], _cover_body(book, volume),
+             'epub:type="cover"'),
+        Page("titlepage", "titel.xhtml", html.LABELS["title"], html.title_page(book, volume),
+             'epub:type="frontmatter"'),
+        Page("imprint", "impressum.xhtml", html.LABELS["imprint"], html.imprint(book, volume),
+             'epub:type="frontmatter"'),
+        Page("contents", "inhalt.xhtml", html.LABELS["contents"], html.contents(book, volume, href),
+             'epub:type="frontmatter"'),
+    ]
+    for chapter in volume.chapters:
+        body = _package_images(html.chapter(book, volume, chapter), chapter.doc.images)
+        pages.append(Page(chapter.doc.anchor, _chapter_name(volume, chapter.position),
+                          f"{chapter_code(volume, chapter)} {chapter.doc.title}",
+                          body, 'epub:type="bodymatter"'))
+    pages.append(Page("autorin", "autorin.xhtml", book.author_page.title,
+                      _package_images(html.author_page(book), book.author_page.images),
+                      'epub:type="backmatter"'))
+    return pages
+
+
+def _package_images(body: str, images: tuple[str, ...]) -> str:
+    """Point image sources (project-relative in the model) at their place in the package."""
+    for image in images:
+        body = body.replace(f'src="{image}"', f'src="../{image_name(image)}"')
+    return body
+
+
+def _chapter_name(volume: Volume, position: int) -> str:
+    return f"kapitel-{position:02d}.xhtml"
+
+
+def _cover_body(book: Book, volume: Volume) -> str:
+    alt = html.escape(html.cover_alt(book, volume))
+    return (f'<section class="cover" epub:type="cover" aria-label="{html.LABELS["cover"]}">'
+            f'<img src="../images/cover{_cover_suffix(volume)}" alt="{alt}"/></section>')
+
+
+def _cover_suffix(volume: Volume) -> str:
+    if volume.cover is None:
+        return ".jpg"
+    return ".png" if volume.cover.suffix.lower() == ".png" else ".jpg"
+
+
+def _document(page: Page, lang: str) -> epub.EpubItem:
+    content = html.document(title=page.title, body=page.body, lang=lang,
+                            stylesheets=[f"../styles/{name}" for name in CSS],
+                            body_attrs=page.body_attrs)
+    return epub.EpubItem(uid=page.ident, file_name=f"text/{page.name}",
+                         media_type="application/xhtml+xml", content=content.encode("utf-8"))
+
+
+def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
+    """Stylesheets, fonts, images and the cover image."""
+    for name in CSS:
+        _add_file(package, f"styles/{name}", (book.styles / name).read_bytes())
+    for font in sorted((book.styles / "fonts").rglob("*")):
+        if font.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2"):
+            _add_file(package, f"styles/{font.relative_to(book.styles).as_posix()}", font.read_bytes())
+    seen: set[str] = set()
+    for doc in [*(chapter.doc for chapter in volume.chapters), book.author_page]:
+        for image in doc.images:
+            if image not in seen:
+                seen.add(image)
+                _add_file(package, image_name(image), (book.root / image).read_bytes())
+    if volume.cover is not None:
+        data = volume.cover.read_bytes()
+    else:
+        data = covers.render_cover(_cover_text(book, volume), fonts_dir=book.styles / "fonts" / "libertine")
+    item = _add_file(package, f"images/cover{_cover_suffix(volume)}", data, ident="cover-image")
+    item.properties = ["cover-image"]
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+
+def _cover_text(book: Book, volume: Volume) -> covers.CoverText:
+    return covers.CoverText(series=book.series.title, volume_label=volume_label(volume),
+                            title=volume.title, subtitle=volume.subtitle,
+                            author=html.authors_line(book))
+
+
+def image_name(project_path: str) -> str:
+    """Where a project image lives in the package: "manuscript/images/a.svg" -> "images/…"."""
+    path = PurePosixPath(project_path)
+    parts = [part for part in path.parent.parts if part not in ("manuscript", "images")]
+    return "images/" + "-".join([*parts, path.name])
+
+
+def _add_file(package: epub.EpubBook, name: str, data: bytes, *, ident: str | None = None) -> epub.EpubItem:
+    ident = ident or "res-" + "".join(c if c.isalnum() else "-" for c in name)
+    item = epub.EpubItem(uid=ident, file_name=name, media_type=MEDIA_TYPES[Path(name).suffix.lower()],
+                         content=data)
+    package.add_item(item)
+    return item
+
+
+def _navigation(package: epub.EpubBook, book: Book, volume: Volume, pages: list[Page]) -> None:
+    nav = epub.EpubNav(title=html.LABELS["contents"])
+    for name in CSS:
+        nav.add_link(href=f"styles/{name}", rel="stylesheet", type="text/css")
+    package.add_item(epub.EpubNcx())
+    package.add_item(nav)
+    toc: list = []
+    chapter_pages = [page for page in pages if page.ident.startswith(f"v{volume.number}-c")]
+    for chapter, page in zip(volume.chapters, chapter_pages, strict=True):
+        link = epub.Link(f"text/{page.name}", page.title, page.ident)
+        subs = [epub.Link(f"text/{page.name}#{h.anchor}", h.text, h.anchor)
+                for h in chapter.doc.outline if h.level == 2]
+        toc.append((link, subs) if subs else link)
+    toc.append(epub.Link("text/autorin.xhtml", book.author_page.title, "autorin"))
+    package.toc = toc
+    package.spine = [page.ident for page in pages]
+    first = chapter_pages[0] if chapter_pages else pages[-1]
+    package.guide = [
+        {"type": "cover", "href": "text/cover.xhtml", "title": html.LABELS["cover"]},
+        {"type": "toc", "href": "text/inhalt.xhtml", "title": html.LABELS["contents"]},
+        {"type": "text", "href": f"text/{first.name}", "title": html.LABELS["start"]},
+    ]
+
+
+def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
+    """Rewrite the container: mimetype first and stored, the rest sorted, fixed times."""
+    stamp = max(timestamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(n for n in source.namelist() if n != "mimetype")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ["mimetype", *names]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever machine builds
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                target.writestr(info, source.read(name))
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

@@ -1,0 +1,288 @@
+"""German typography (Duden conventions) for manuscript text, shared by every output format.
+
+Converts straight quotes and apostrophes, hyphen dashes and ellipses, and puts no-break
+spaces into abbreviations, titles, units and digit groups. Works on a run of segments
+(the text nodes of one block) so that quotes pair across inline markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import NamedTuple
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+EN_DASH = "\u2013"
+ELLIPSIS = "\u2026"
+DQ_OPEN, DQ_CLOSE = "\u201e", "\u201c"
+SQ_OPEN, SQ_CLOSE = "\u201a", "\u2018"
+APOSTROPHE = "\u2019"
+
+# After these a quote opens; anything else non-blank (letters, digits, . , ! ?, closing
+# brackets and quotes) means it closes.
+_OPENERS = frozenset("([{<-\u2013\u2014/" + DQ_OPEN + SQ_OPEN + "\u00bb")
+# A quote in opening position followed by one of these (or by a blank) closes an open quote.
+_CLOSE_FOLLOW = frozenset(".,;:!?)]}")
+# Frozen text and URLs stand in as letters: word-like for quote context, inert for rules.
+_PLACEHOLDER = "x"
+
+_ELISION = re.compile(r"\d|[sS]\b|[nN](?:e[mnr]?)?\b")
+# Quotes and apostrophes, straight or not, end a URL token, so quotes around it still pair.
+_NOT_TOKEN = "\\s\"'<>()\u201e\u201c\u201a\u2018\u2019\u00bb\u00ab"
+_PROTECTED = re.compile(
+    rf"(?:https?://|www\.)[^{_NOT_TOKEN}]+(?<![.,;:!?])"
+    rf"|[^{_NOT_TOKEN}@]+@[^{_NOT_TOKEN}@]+\.\w+"
+)
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A place where the pass had to guess (for a linter): index into the joined text,
+    the original char(s), and what it chose."""
+
+    offset: int  # offset in the concatenation of the input segments
+    original: str  # e.g. '"' or "'" or "--"
+    replacement: str  # e.g. '„'
+    kind: str  # "quote" | "apostrophe" | "dash"
+
+
+class _Edit(NamedTuple):
+    """A replacement of joined[start:end] by text, with the guess it stands for (if any)."""
+
+    start: int
+    end: int
+    text: str
+    guess: Guess | None
+
+
+# ---------------------------------------------------------------------------- quotes
+
+
+def _opens(prev: str, nxt: str, open_count: int) -> bool:
+    """Whether a quote between prev and nxt opens, given how many of its kind are open."""
+    if prev and not prev.isspace() and prev not in _OPENERS:
+        return False
+    # Nothing word-like follows, so an open quote is ending here, e.g. „Aber –"
+    return not (open_count and (not nxt or nxt.isspace() or nxt in _CLOSE_FOLLOW))
+
+
+def _single(ctx: list[str], i: int, open_count: int) -> tuple[str, int]:
+    """The character for the straight single quote at ctx[i] and the new open count."""
+    prev = ctx[i - 1] if i else ""
+    nxt = ctx[i + 1] if i + 1 < len(ctx) else ""
+    if prev.isalnum() and nxt.isalpha():
+        return APOSTROPHE, open_count  # geht's, Ku'damm
+    if _opens(prev, nxt, open_count):
+        if _ELISION.match("".join(ctx[i + 1 : i + 5])):
+            return APOSTROPHE, open_count  # '90er, 's ist, 'n Auto
+        return SQ_OPEN, open_count + 1
+    if open_count:
+        return SQ_CLOSE, open_count - 1
+    return APOSTROPHE, open_count  # Hans' Buch
+
+
+def _quote_pass(ctx: list[str]) -> list[Guess]:
+    """Replace straight quotes in ctx in place (one char for one) and report each one."""
+    guesses: list[Guess] = []
+    doubles = singles = 0
+    for i, ch in enumerate(ctx):
+        # Quotes that are already typographic still count as open or closed.
+        doubles += (ch == DQ_OPEN) - (ch == DQ_CLOSE and doubles > 0)
+        singles += (ch == SQ_OPEN) - (ch == SQ_CLOSE and singles > 0)
+        if ch == '"':
+            opening = _opens("".join(ctx[i - 1 : i]), "".join(ctx[i + 1 : i + 2]), doubles)
+            new = DQ_OPEN if opening else DQ_CLOSE
+            doubles = doubles + 1 if opening else max(doubles - 1, 0)
+        elif ch == "'":
+            new, singles = _single(ctx, i, singles)
+        else:
+            continue
+        ctx[i] = new
+        kind = "apostrophe" if new == APOSTROPHE else "quote"
+        guesses.append(Guess(i, ch, new, kind))
+    return guesses
+
+
+# ----------------------------------------------------------------------- other rules
+
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+_ABBREVIATIONS = (
+    "a a O", "i d R", "u v m", "z B", "d h", "u a", "z T", "o Ä", "u Ä", "u U", "v a",
+    "s o", "s u", "s a", "m E", "z Zt", "z Hd", "o g", "i A", "i V", "v Chr", "n Chr",
+)  # fmt: skip
+_TITLES = r"Dipl\.-Ing|Dr\.-Ing|Prof|Dr|Nr|S|Abb|Kap|Bd|Hr|Fr|Tab|Abs|ca"
+_UNITS = sorted(
+    ["€", r"\$", "£", "°C", "°", "EUR", "Euro", "CHF", "USD", "Prozent", r"Mio\.?", r"Mrd\.?",
+     r"Tsd\.?", r"Std\.?", "km", "cm", "mm", "m", "kg", "g", "t", "ml", "l", "h", "min", "s",
+     "kWh", "kW", "W", "kB", "MB", "GB", "Hz"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_MONTHS = (
+    "Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+    "|Dezember|(?:Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept?|Okt|Nov|Dez)\\."
+)
+_ABBR_SPACE = "[ \u00a0\u202f]?"
+
+
+def _abbreviation(parts: str) -> str:
+    """Pattern for one dotted abbreviation such as 'z B', either case for its first letter."""
+    first, *rest = parts.split()
+    head = f"[{first.lower()}{first.upper()}]"
+    return (r"\." + _ABBR_SPACE).join([head, *map(re.escape, rest)]) + r"\."
+
+
+def _const(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that ignores the match."""
+    return lambda m: text
+
+
+# Lookbehinds treat … like a dot, so that turning ... into … never enables another rule.
+_RULES: list[_Rule] = [
+    (re.compile(r"\.\.\.|\. \. \."), _const(ELLIPSIS)),
+    # The space before a Gedankenstrich must not break, or a line would start with it.
+    (re.compile(r"(?<=\S)[ \u00a0](?P<dash>-{1,3})(?=\s)"), _const(NBSP + EN_DASH)),
+    (re.compile(r"(?<=\S) (?=[\u2013\u2014]\s)"), _const(NBSP)),
+    # A lone hyphen between two numbers is a range; chains (dates, ISBNs) and numbers with
+    # a leading zero (phone numbers) are left alone.
+    (
+        re.compile(r"(?<![\w.,…-])(?!0\d)(\d+(?:[.,]\d+)*)(?P<dash>--?)(\d+(?:[.,]\d+)*)(?![\w-]|[.,]\d)"),
+        lambda m: m[1] + EN_DASH + m[3],
+    ),
+    (
+        re.compile(r"(?<![\w.…])(?:" + "|".join(map(_abbreviation, _ABBREVIATIONS)) + ")"),
+        lambda m: re.sub(rf"\.{_ABBR_SPACE}(?=\w)", "." + NNBSP, m[0]),
+    ),
+    (re.compile(rf"(?<![\w.…-])(?:{_TITLES})\. (?=[\w§])"), lambda m: m[0][:-1] + NBSP),
+    (re.compile(r"(?<=§) (?=\d)"), _const(NBSP)),
+    (re.compile(r"(?<=\d) (?=[%‰](?!\w))"), _const(NNBSP)),
+    (re.compile(rf"(?<=\d) (?=(?:{'|'.join(_UNITS)})(?!\w))"), _const(NBSP)),
+    (
+        re.compile(rf"(?<![\d.…])(\d{{1,2}}\.) (?=(?:{_MONTHS})(?!\w))"),
+        lambda m: m[1] + NBSP,
+    ),
+    (
+        re.compile(r"(?<![\d.,…])\d{1,3}(?: \d{3})+(?!\d)"),
+        lambda m: m[0].replace(" ", NNBSP),
+    ),
+]
+
+
+def _trimmed(m: re.Match[str], new: str) -> tuple[int, int, str]:
+    """Shrink a match and its replacement to the span that actually changes."""
+    old, start = m[0], m.start()
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < min(len(old), len(new)) - p and old[-1 - s] == new[-1 - s]:
+        s += 1
+    return start + p, start + len(old) - s, new[p : len(new) - s]
+
+
+def _collect_edits(text: str, protected: list[tuple[int, int]]) -> list[_Edit]:
+    """All rule edits on text, minus those touching protected spans or an earlier edit."""
+    edits: list[_Edit] = []
+    for pattern, replace in _RULES:
+        for m in pattern.finditer(text):
+            start, end, new = _trimmed(m, replace(m))
+            if start == end and not new:
+                continue
+            guess = None
+            if "dash" in pattern.groupindex:
+                guess = Guess(m.start("dash"), m["dash"], EN_DASH, "dash")
+            edits.append(_Edit(start, end, new, guess))
+    edits.sort(key=lambda e: e.start)  # stable, so earlier rules win ties
+    kept: list[_Edit] = []
+    for e in edits:
+        if any((a < e.end and e.start < b) or a < e.start < b for a, b in protected):
+            continue
+        if kept and (e.start < kept[-1].end or e.start == kept[-1].start):
+            continue
+        kept.append(e)
+    return kept
+
+
+# ----------------------------------------------------------------------- segments
+
+
+def _apply(
+    segments: list[str],
+    bounds: list[tuple[int, int]],
+    edit: _Edit,
+    frozen: AbstractSet[int],
+) -> None:
+    """Apply one edit, given in joined offsets, to the segments it covers."""
+    s, e = edit.start, edit.end
+    if s == e:  # an insertion goes into a non-frozen segment touching its position
+        owners = [i for i, (a, b) in enumerate(bounds) if a <= s <= b and i not in frozen]
+        if not owners:
+            return
+        # Prefer the segment holding the char at s; else the one ending there.
+        owner = next((i for i in owners if s < bounds[i][1]), owners[-1])
+        pieces = [(owner, s, s)]
+    else:
+        pieces = [(i, max(s, a), min(e, b)) for i, (a, b) in enumerate(bounds) if a < e and s < b]
+    if len(edit.text) == e - s:  # one char for one: every segment keeps its own chars
+        texts = [edit.text[p - s : q - s] for _, p, q in pieces]
+    else:
+        texts = [edit.text] + [""] * (len(pieces) - 1)
+    for (i, p, q), new in zip(pieces, texts, strict=True):
+        a = bounds[i][0]
+        segments[i] = segments[i][: p - a] + new + segments[i][q - a :]
+
+
+def _protected_spans(
+    segments: list[str], bounds: list[tuple[int, int]], frozen: AbstractSet[int]
+) -> list[tuple[int, int]]:
+    """Joined-text spans no rule may touch: frozen segments, URLs and e-mail addresses."""
+    spans = [bounds[i] for i in sorted(frozen) if 0 <= i < len(segments)]
+    for i, seg in enumerate(segments):
+        if i not in frozen:
+            a = bounds[i][0]
+            spans += [(a + m.start(), a + m.end()) for m in _PROTECTED.finditer(seg)]
+    return spans
+
+
+def smarten_segments(
+    segments: list[str], frozen: AbstractSet[int] = frozenset()
+) -> tuple[list[str], list[Guess]]:
+    """Apply German typography to a run of text split into segments.
+
+    The segments are consecutive pieces of ONE paragraph-like block (e.g. the text nodes of
+    <p>He said "<em>hi</em>"</p> are ['He said "', 'hi', '"']). Quote direction is decided on
+    the joined text so that a quote in one segment can pair with one in another; the output
+    has the same number of segments, each transformed. Segments listed in `frozen` positions
+    are not modified at all but still give context: they count as a word, so a quote before
+    one opens and a quote after one closes. URLs and e-mail addresses are left alone too.
+    Returns the new segments and the guesses made, with offsets into the joined input."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for seg in segments:
+        bounds.append((pos, pos + len(seg)))
+        pos += len(seg)
+    protected = _protected_spans(segments, bounds, frozen)
+    joined = "".join(segments)
+    ctx = list(joined)
+    for a, b in protected:
+        ctx[a:b] = _PLACEHOLDER * (b - a)
+    guesses = _quote_pass(ctx)
+    quoted = list(joined)
+    for g in guesses:
+        quoted[g.offset] = g.replacement
+    out = ["".join(quoted[a:b]) if i not in frozen else segments[i] for i, (a, b) in enumerate(bounds)]
+    # Right to left, so the offsets of the edits still to come stay valid in each segment.
+    for edit in reversed(_collect_edits("".join(ctx), protected)):
+        _apply(out, bounds, edit, frozen)
+        if edit.guess:
+            guesses.append(edit.guess)
+    return out, sorted(guesses, key=lambda g: g.offset)
+
+
+def smarten(text: str) -> str:
+    """Apply German typography to a single piece of text: smarten_segments([text])[0][0]."""
+    return smarten_segments([text])[0][0]
