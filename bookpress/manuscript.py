@@ -145,6 +145,7 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
     body = "\n".join(lines[end + 1:])
     if not body.strip():
         problems.add("has front matter but no text", file=path, line=end + 2)
+        return None
     return Source(path=path, meta=meta, meta_lines=meta_lines, body=body, body_line=end + 2)
 
 

