@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from .model import parse_roman
+
 FONT_FILES = {
     "regular": "LinLibertine_R.otf",
     "bold": "LinLibertine_RB.otf",
@@ -61,13 +63,7 @@ def _volume_number(label: str) -> int | None:
     token = (label.split() or [""])[-1].upper()
     if token.isdigit():
         return int(token)
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}  # Roman numerals
-    if not token or any(ch not in values for ch in token):
-        return None
-    pairs = zip(token, token[1:] + " ")
-    return sum(
-        -values[a] if values.get(b, 0) > values[a] else values[a] for a, b in pairs
-    )
+    return parse_roman(token) if token else None
 
 
 def accent_colour(volume_label: str) -> RGB:
@@ -216,7 +212,7 @@ def _draw_network(image: Image.Image, band: Box, seed: str, colour: RGB) -> None
 def render_cover(
     text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1600, 2560)
 ) -> bytes:
-    """Return a JPEG (baseline, quality ~90, no EXIF, no timestamps) that is byte-identical for the same input."""
+    """A baseline JPEG without EXIF or timestamps: byte-identical for the same input."""
     lines, rule, band = _layout(text, _load_fonts(fonts_dir), size)
     accent = accent_colour(text.volume_label)
     image = Image.new("RGB", size, BACKGROUND)

@@ -32,11 +32,8 @@ class Problem:
         where = ""
         if self.file is not None:
             shown = self.file
-            if root is not None:
-                try:
-                    shown = self.file.resolve().relative_to(root.resolve())
-                except ValueError:
-                    pass
+            if root is not None and self.file.resolve().is_relative_to(root.resolve()):
+                shown = self.file.resolve().relative_to(root.resolve())
             where = str(shown)
             if self.line is not None:
                 where += f":{self.line}"
