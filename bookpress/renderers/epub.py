@@ -29,7 +29,7 @@ WRITER_OPTIONS = {
     "raise_exceptions": True,  # otherwise write_epub() returns False on an I/O error
     "landmark_title": html.LABELS["landmarks"],  # default "Guide"
     "epub3_pages": False,  # no page-list: it would be titled "Pages"
-    "compresslevel": 9,
+    "compresslevel": 0,  # the zip is recompressed once, in _normalise_zip
 }
 
 
