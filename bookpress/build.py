@@ -41,8 +41,13 @@ class Written:
 
 
 def build(root: Path, options: BuildOptions, *,
-          on_written: Callable[[Written], None] = lambda written: None) -> list[Written]:
-    """Build the selected editions of the project at ``root`` into ``options.output``."""
+          on_written: Callable[[Written], None] = lambda written: None,
+          on_step: Callable[[str], None] = lambda step: None) -> list[Written]:
+    """Build the selected editions of the project at ``root`` into ``options.output``.
+
+    ``on_step`` hears what is being done ("Band III, ebook: rendering") for progress displays.
+    """
+    on_step("reading the manuscript")
     book = load_book(root)
     volumes = select_volumes(book, options.volumes)
     profiles = select_profiles(options.formats, options.profiles)
@@ -51,6 +56,7 @@ def build(root: Path, options: BuildOptions, *,
     written = []
     for volume in volumes:
         for profile in profiles:
+            on_step(f"Band {roman(volume.number)}, {profile.name}: rendering the {profile.format.upper()}")
             result = build_edition(book, volume, profile, options.output)
             on_written(result)
             written.append(result)

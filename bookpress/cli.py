@@ -16,7 +16,8 @@ import click
 from . import __version__
 from .build import BuildOptions, Written, build
 from .errors import BookError
-from .loader import load_book
+from .lint import CODES, lint_project
+from .progress import Console, colour_wanted
 from .renderers import PROFILES
 
 
@@ -33,6 +34,13 @@ def _fail(error: BookError, root: Path) -> None:
     sys.exit(1)
 
 
+CONSOLE = "bookpress.console"  # key of the Console in the context's meta
+
+
+def _console() -> Console:
+    return click.get_current_context().meta[CONSOLE]
+
+
 def _human(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
@@ -41,10 +49,16 @@ def _human(size: int) -> str:
 @click.version_option(__version__, prog_name="bookpress")
 @click.option("--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="The project folder (holds manuscript/book.toml).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--verbose", is_flag=True, help="Print each step, and information findings.")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour the output  [default: on for a terminal, off under NO_COLOR]")
 @click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: bool | None) -> None:
     """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
     ctx.obj = project
+    ctx.meta[CONSOLE] = Console(quiet=quiet, verbose=verbose, colour=colour_wanted(colour))
+    ctx.color = colour_wanted(colour)
     signal.signal(signal.SIGTERM, _sigterm)
 
 
@@ -65,12 +79,14 @@ def build_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, .
     started = time.perf_counter()
     options = BuildOptions(output=output or project / "output", volumes=volumes, formats=formats,
                            profiles=profiles)
+    console = _console()
 
     def report(written: Written) -> None:
-        click.echo(f"wrote {written.path}  ({_human(written.size)}, {written.seconds:.1f} s)")
+        console.result(f"wrote {written.path}  ({_human(written.size)}, {written.seconds:.1f} s)")
 
     try:
-        results = build(project, options, on_written=report)
+        with console.progress():
+            results = build(project, options, on_written=report, on_step=console.step)
     except BookError as error:
         _fail(error, project)
         return
@@ -78,18 +94,40 @@ def build_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, .
         click.echo(f"cannot write to {options.output}: {error.strerror or error}", err=True)
         sys.exit(1)
     total = sum(r.size for r in results)
-    click.echo(f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
-               f"({_human(total)}) in {time.perf_counter() - started:.1f} s")
+    console.result(f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
+                   f"({_human(total)}) in {time.perf_counter() - started:.1f} s")
 
 
 @main.command("check")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="One finding a line, or JSON for tools.")
+@click.option("--codes", is_flag=True, help="List the finding codes and exit.")
 @click.pass_obj
-def check_command(project: Path) -> None:
-    """Check the manuscript without writing anything."""
-    try:
-        book = load_book(project)
-    except BookError as error:
-        _fail(error, project)
+def check_command(project: Path, strict: bool, output_format: str, codes: bool) -> None:
+    """Check the manuscript without writing anything.
+
+    Prints each finding as FILE:LINE:COLUMN: CODE: MESSAGE. Exit status 1 when
+    there are errors (with --strict, warnings too). --verbose adds information
+    findings: every quote and dash the typography pass converted.
+    """
+    console = _console()
+    if codes:
+        for code in CODES.values():
+            console.plain(f"{code.code}  {code.name:<26} {code.summary}")
         return
-    chapters = sum(len(v.chapters) for v in book.volumes)
-    click.echo(f"ok: {len(book.volumes)} volumes, {chapters} chapters, no problems found")
+    report = lint_project(project)
+    if output_format == "json":
+        console.plain(report.to_json(Path.cwd(), verbose=console.verbose))
+    else:
+        for finding in report.shown(verbose=console.verbose):
+            code = console.styled(finding.code, fg=SEVERITY_COLOURS[finding.severity])
+            console.plain(finding.format(Path.cwd(), code=code))
+        if report.failed(strict=strict):
+            console.problem(report.summary())
+        else:
+            console.result(report.summary(), fg="green")
+    sys.exit(1 if report.failed(strict=strict) else 0)
+
+
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}

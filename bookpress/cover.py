@@ -227,3 +227,15 @@ def render_cover(
         buf, "JPEG", quality=90, optimize=False, progressive=False, subsampling=0
     )
     return buf.getvalue()
+
+
+def pixel_size(path: Path) -> tuple[int, int] | None:
+    """Width and height in pixels of a raster image, read from its header; None if unreadable.
+
+    Lives here because this is the module that imports Pillow; the linter uses it.
+    """
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, Image.DecompressionBombError):
+        return None

@@ -1,0 +1,135 @@
+"""``bookpress check``: the manuscript linter.
+
+It reports everything the build would refuse (as findings with codes) and
+more the build lets pass: unused notes, skipped heading levels, images too
+small for print, quotes the typography pass could not pair. Findings can be
+silenced for a whole project in ``book.toml``::
+
+    [check]
+    ignore = ["W041"]
+
+or for one file with a comment anywhere in it::
+
+    <!-- bookpress: ignore W040 W041 -->
+
+The codes are listed in :mod:`bookpress.lint.codes`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..errors import BookError
+from ..loader import load_book, manuscript_dir
+from . import images, project, rules
+from .codes import CODES
+from .finding import Finding
+from .source import Text, read_text
+
+__all__ = ["CODES", "Finding", "Report", "lint_project"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one run of the linter found."""
+
+    findings: tuple[Finding, ...]  # sorted, silenced ones left out
+    silenced: int
+    files: int  # Markdown files read
+    volumes: int = 0
+    chapters: int = 0
+    counts: Counter[str] = field(default_factory=Counter)  # severity -> number
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Errors fail the check; with ``strict``, warnings too. Information never does."""
+        return bool(self.counts["error"] or (strict and self.counts["warning"]))
+
+    def shown(self, *, verbose: bool) -> list[Finding]:
+        """The findings to print: information only when asked for."""
+        return [f for f in self.findings if verbose or f.severity != "info"]
+
+    def summary(self) -> str:
+        parts = [f"{self.counts[s]} {s}{'s' if self.counts[s] != 1 else ''}"
+                 for s in ("error", "warning") if self.counts[s]]
+        if self.counts["info"]:
+            parts.append(f"{self.counts['info']} info")
+        if self.silenced:
+            parts.append(f"{self.silenced} silenced")
+        if not self.counts["error"] and not self.counts["warning"]:
+            found = f"no problems found ({', '.join(parts)})" if parts else "no problems found"
+            return f"ok: {self.volumes} volumes, {self.chapters} chapters, {found}"
+        return f"{', '.join(parts)} in {self.files} files"
+
+    def to_json(self, root: Path, *, verbose: bool) -> str:
+        data = {"findings": [f.as_dict(root) for f in self.shown(verbose=verbose)],
+                "counts": {s: self.counts[s] for s in ("error", "warning", "info")},
+                "silenced": self.silenced, "files": self.files}
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def lint_project(root: Path) -> Report:
+    """Check the project at ``root``; never raises for problems in the manuscript."""
+    root = root.resolve()
+    manuscript = manuscript_dir(root)
+    try:
+        config = load_config(manuscript / "book.toml")
+    except BookError as error:
+        findings = [project.from_problem(p, manuscript / "book.toml") for p in error.problems]
+        return _report(findings, {}, frozenset(), files=0)
+    texts = [text for path in project.used_sources(config, manuscript)
+             if (text := read_text(path)) is not None]
+    findings = _text_findings(texts, config)
+    findings += list(project.unlisted(config, manuscript))
+    findings += list(project.placeholder_isbns(config))
+    volumes = chapters = 0
+    try:
+        book = load_book(root)
+        volumes, chapters = len(book.volumes), sum(len(v.chapters) for v in book.volumes)
+    except BookError as error:
+        # The build and the rules above may both find a thing; keep the rule's finding.
+        seen = {(f.file.resolve(), f.line, f.code) for f in findings}
+        findings += [f for p in error.problems if (f := project.from_problem(p, config.path))
+                     and (f.file.resolve(), f.line, f.code) not in seen]
+    silenced_by_file = {text.path.resolve(): text.silenced for text in texts}
+    silenced_by_file.update(_unused_file_silences(findings, silenced_by_file))
+    return _report(findings, silenced_by_file, frozenset(config.ignore), files=len(texts),
+                   volumes=volumes, chapters=chapters)
+
+
+def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
+    findings: list[Finding] = []
+    for text in texts:
+        for rule in rules.RULES:
+            findings.extend(rule(text))
+        findings.extend(images.images(text, config.print))
+    return findings
+
+
+def _unused_file_silences(findings: list[Finding],
+                          known: dict[Path, frozenset[str]]) -> dict[Path, frozenset[str]]:
+    """Silencing comments in files the build does not read (for W003 on drafts)."""
+    extra: dict[Path, frozenset[str]] = {}
+    for finding in findings:
+        path = finding.file.resolve()
+        if path not in known and path not in extra and path.suffix == ".md":
+            text = read_text(path)
+            extra[path] = text.silenced if text is not None else frozenset()
+    return extra
+
+
+def _report(findings: list[Finding], by_file: dict[Path, frozenset[str]], ignore: frozenset[str],
+            *, files: int, volumes: int = 0, chapters: int = 0) -> Report:
+    kept, silenced = [], 0
+    for finding in dict.fromkeys(findings):
+        if finding.code in ignore or finding.code in by_file.get(finding.file.resolve(), ()):
+            silenced += 1
+        else:
+            kept.append(finding)
+    kept.sort(key=Finding.sort_key)
+    counts = Counter(finding.severity for finding in kept)
+    return Report(findings=tuple(kept), silenced=silenced, files=files, volumes=volumes,
+                  chapters=chapters, counts=counts)

@@ -1,0 +1,93 @@
+"""Rules over the whole project: what the build itself refuses, files no volume uses,
+placeholder ISBNs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..config import Config, normalise_isbn
+from ..errors import Collector, Problem
+from ..manuscript import chapter_paths
+from .finding import Finding
+
+# What `bookpress new` writes until the author has real ISBNs: checksum-valid, so the
+# book builds, and all zeros, so nobody mistakes it for a real one.
+PLACEHOLDER_ISBN = "978-0-00-000000-2"
+
+_NUMBERED = re.compile(r"^\d+[-_ ]")
+# The build's own messages, sorted into linter codes; everything else is E001.
+_BUILD_CODES = (
+    (re.compile(r"^unknown front matter key '([^']*)'"), "E002"),
+    (re.compile(r"^link target '([^']*)' does not exist"), "E010"),
+    (re.compile(r"^link '([^']*)' must be a web address"), "E010"),
+    (re.compile(r"^image '([^']*)' (?:does not exist|must be a file inside)"), "E020"),
+    (re.compile(r"^(?:is empty|has front matter but no text)"), "E030"),
+)
+
+
+def used_sources(config: Config, manuscript: Path) -> list[Path]:
+    """The Markdown files the build reads: every volume's chapters and the author page."""
+    paths = [path for volume in config.volumes
+             for path in chapter_paths(config, volume, manuscript, Collector())]
+    author_page = manuscript / config.author_page
+    if author_page.is_file():
+        paths.append(author_page)
+    return paths
+
+
+def unlisted(config: Config, manuscript: Path) -> Iterator[Finding]:
+    """W003 Markdown files under manuscript/ that no volume includes."""
+    used = {path.resolve() for path in used_sources(config, manuscript)}
+    folders = {volume.dir.strip("/"): volume for volume in config.volumes}
+    for path in sorted(manuscript.rglob("*.md")):
+        if path.resolve() in used or any(part.startswith(".") for part in path.parts):
+            continue
+        volume = folders.get(path.parent.relative_to(manuscript).as_posix())
+        if volume is None:
+            why = "it is not in a volume's folder"
+        elif volume.chapters is not None:
+            why = f"book.toml lists the chapters of {volume.key} and this file is not among them"
+        elif not _NUMBERED.match(path.name):
+            why = "its name has no number prefix like '01-'"
+        else:
+            continue  # numbered twice: the build's own error names it
+        yield Finding(path, 1, 1, "W003", f"no volume includes this file: {why}")
+
+
+def placeholder_isbns(config: Config) -> Iterator[Finding]:
+    """W004 ISBNs still at the placeholder that `bookpress new` writes."""
+    placeholder = normalise_isbn(PLACEHOLDER_ISBN)
+    for volume in config.volumes:
+        for edition, isbn in (("ebook", volume.isbn_ebook), ("print", volume.isbn_print)):
+            if normalise_isbn(isbn) == placeholder:
+                line = config.locator.find(("volumes", volume.index, "isbn", edition)) or 1
+                yield Finding(config.path, line, 1, "W004",
+                              f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
+                              "enter the real ISBN before publishing")
+
+
+def from_problem(problem: Problem, fallback: Path) -> Finding:
+    """A problem the build reported, as a finding with a code and, where we can, a column."""
+    code, quoted = "E001", None
+    for pattern, candidate in _BUILD_CODES:
+        match = pattern.match(problem.message)
+        if match:
+            code, quoted = candidate, (match.group(1) if match.groups() else None)
+            break
+    file = problem.file or fallback
+    line = problem.line or 1
+    message = f"{problem.key}: {problem.message}" if problem.key else problem.message
+    return Finding(file, line, _column(file, line, quoted), code, message)
+
+
+def _column(file: Path, line: int, needle: str | None) -> int:
+    if not needle:
+        return 1
+    try:
+        text = file.read_text(encoding="utf-8-sig").split("\n")[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return 1
+    index = text.find(needle)
+    return index + 1 if index >= 0 else 1

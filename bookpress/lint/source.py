@@ -1,0 +1,239 @@
+"""Raw Markdown sources as the linter reads them: lines, front matter, headings, prose blocks.
+
+The linter works on the author's text, not on the XHTML, so that every finding
+points at a line and column she can jump to. Code (fenced blocks and code
+spans), HTML comments and tags, link targets and Markdown markers are masked;
+what is left of each paragraph, list item, heading or table cell is a
+:class:`Block` whose every character remembers where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+Position = tuple[int, int]  # (line, column), both 1-based
+
+DELETED = "\0"  # a masked character that stands for nothing (a tag, a comment)
+CODE = "x"  # a masked character that stands for a word (code, URL), as in typography.py
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SILENCE = re.compile(r"<!--\s*bookpress:\s*ignore\s+([A-Z0-9,\s]+?)\s*-->")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])[ \t]+")
+_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
+# Inline markup: each alternative is kept as a word ("x"), or dropped.
+_INLINE = re.compile(
+    r"(?P<word><(?:https?|mailto):[^>\s]*>|\[\^[^\]\s]+\])"
+    r"|(?P<drop>!\[[^\]]*\]\([^)]*\)"  # an image has no text
+    r"|</?[A-Za-z][^>]*>"  # raw HTML tags
+    r"|\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's target
+    r"|\{[:#.][^}]*\}"  # attribute lists
+    r"|[\[\]]|\*+|(?<!\w)_+|_+(?!\w))"
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """The visible text of one paragraph, list item, heading or table cell."""
+
+    text: str
+    positions: tuple[Position, ...]  # where each character of ``text`` stands in the file
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading in the body, as written."""
+
+    level: int
+    text: str  # markup removed
+    line: int
+
+
+@dataclass(frozen=True)
+class Text:
+    """One Markdown file, split and masked for the rules."""
+
+    path: Path
+    lines: tuple[str, ...]  # the file as written
+    body_line: int  # 1-based line of the first body line
+    title: str
+    meta_lines: dict[str, int]  # front-matter key -> line
+    masked: dict[int, str]  # line -> body line with comments and code masked (not code blocks)
+    blocks: tuple[Block, ...]
+    headings: tuple[Heading, ...]
+    silenced: frozenset[str]  # codes silenced by <!-- bookpress: ignore … -->
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+
+def read_text(path: Path) -> Text | None:
+    """Read a Markdown file for linting; None if it is unreadable or has no front matter
+    (the loader reports those)."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return None
+    meta_lines, title = _front_matter(lines[1:end])
+    body_line = end + 2
+    body = "\n".join(lines[end + 1:])
+    silenced = frozenset(code for match in _SILENCE.finditer(body)
+                         for code in re.split(r"[\s,]+", match.group(1)) if code)
+    masked = _mask(body, body_line)
+    blocks, headings = _Blocks(masked).build()
+    return Text(path=path, lines=tuple(lines), body_line=body_line, title=title,
+                meta_lines=meta_lines, masked=masked, blocks=tuple(blocks),
+                headings=tuple(headings), silenced=silenced)
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, int], str]:
+    meta_lines: dict[str, int] = {}
+    title = ""
+    for number, line in enumerate(lines, 2):
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not line.lstrip().startswith("#"):
+            meta_lines.setdefault(key.strip(), number)
+            if key.strip() == "title":
+                title = value.strip().strip("\"'")
+    return meta_lines, title
+
+
+def _mask(body: str, first: int) -> dict[int, str]:
+    """Body lines by number, comments as DELETED, code spans as CODE; code blocks left out."""
+    body = _COMMENT.sub(lambda m: re.sub(r"[^\n]", DELETED, m.group(0)), body)
+    masked: dict[int, str] = {}
+    fence: str | None = None
+    for number, line in enumerate(body.split("\n"), first):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        masked[number] = _CODE_SPAN.sub(lambda m: CODE * len(m.group(0)), line)
+    return masked
+
+
+def visible(line: str) -> bool:
+    """Whether a masked line holds anything but blanks and masked comments."""
+    return bool(line.replace(DELETED, "").strip())
+
+
+class _Blocks:
+    """Splits masked body lines into prose blocks the way Markdown would, near enough."""
+
+    def __init__(self, masked: dict[int, str]) -> None:
+        self.masked = masked
+        self.blocks: list[Block] = []
+        self.headings: list[Heading] = []
+        self.text: list[str] = []
+        self.positions: list[Position] = []
+        self.block_lines = 0
+        self.previous_quote = False
+
+    def build(self) -> tuple[list[Block], list[Heading]]:
+        previous = None
+        for number, line in self.masked.items():
+            if previous is not None and number != previous + 1:
+                self.flush()  # a code block lay between
+            previous = number
+            self.line(number, line)
+        self.flush()
+        return self.blocks, self.headings
+
+    def line(self, number: int, line: str) -> None:
+        quote = _QUOTE.match(line)
+        if quote:
+            if not self.previous_quote:
+                self.flush()
+            self.previous_quote = True
+            line = " " * quote.end() + line[quote.end():]
+        else:
+            self.previous_quote = False
+        if not visible(line):
+            self.flush()
+            return
+        if self._heading(number, line) or self._table(number, line):
+            return
+        if _RULE.match(line):
+            self.flush()
+            return
+        start = _LIST_ITEM.match(line) or _NOTE_DEFINITION.match(line)
+        if start:
+            self.flush()
+            self.add(number, line, start.end())
+            return
+        if self.text:
+            self.text.append("\n")
+            self.positions.append((number - 1, len(self.masked.get(number - 1, "")) + 1))
+        self.add(number, line, 0)
+
+    def _heading(self, number: int, line: str) -> bool:
+        atx = _ATX.match(line)
+        if atx:
+            self.flush()
+            content = atx.group(2) or ""
+            self.add(number, line, line.index(content) if content else len(line))
+            self.headings.append(Heading(len(atx.group(1)), self._plain(), number))
+            self.flush()
+            return True
+        setext = _SETEXT.match(line)
+        if setext and self.block_lines == 1:
+            self.headings.append(Heading(1 if setext.group(1)[0] == "=" else 2, self._plain(),
+                                         number - 1))
+            self.flush()
+            return True
+        return False
+
+    def _table(self, number: int, line: str) -> bool:
+        if not line.lstrip().startswith("|"):
+            return False
+        self.flush()
+        if _TABLE_SEPARATOR.match(line):
+            return True
+        for cell in re.finditer(r"(?<=\|)[^|]+", line):
+            self.add(number, line[: cell.end()], cell.start())
+            self.flush()
+        return True
+
+    def _plain(self) -> str:
+        return " ".join("".join(self.text).split())
+
+    def add(self, number: int, line: str, start: int) -> None:
+        """Append line[start:] to the current block, markup masked."""
+        self.block_lines += 1
+        index = start
+        for match in _INLINE.finditer(line, start):
+            self._keep(number, line, index, match.start())
+            if match.group("word"):
+                self.text.append(CODE)
+                self.positions.append((number, match.start() + 1))
+            index = match.end()
+        self._keep(number, line, index, len(line))
+
+    def _keep(self, number: int, line: str, start: int, end: int) -> None:
+        for column in range(start, end):
+            if line[column] != DELETED:
+                self.text.append(line[column])
+                self.positions.append((number, column + 1))
+
+    def flush(self) -> None:
+        if "".join(self.text).strip():
+            self.blocks.append(Block("".join(self.text), tuple(self.positions)))
+        self.text, self.positions, self.block_lines = [], [], 0
