@@ -131,3 +131,19 @@ def check_command(project: Path, strict: bool, output_format: str, codes: bool) 
 
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+@main.command("stats")
+@click.option("--volume", "-v", "volumes", multiple=True, metavar="V",
+              help="Only this volume (III or 3); repeatable.")
+@click.option("--format", "-f", "output_format", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True, help="How to print the numbers.")
+@click.pass_obj
+def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -> None:
+    """Words, characters, Normseiten, print pages and reading time per chapter and volume."""
+    from .stats import stats
+
+    try:
+        _console().plain(stats(project, volumes, output_format))
+    except BookError as error:
+        _fail(error, project)

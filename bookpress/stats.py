@@ -1,0 +1,174 @@
+"""``bookpress stats``: how long each chapter and volume is, in the units publishers use.
+
+Counts are taken from the text as the reader sees it (front-matter title,
+subtitle and body, footnotes included, markup excluded). A Normseite is 1,800
+characters including spaces. Print pages are an estimate from the volume's
+trim size and margins with the assumptions below; the PDF build gives the truth.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .build import select_volumes
+from .loader import load_book
+from .model import Book, Document, PrintSettings, Volume, chapter_code, roman
+
+NORMSEITE = 1800  # characters with spaces
+WORDS_PER_MINUTE = 200  # unhurried reading of non-fiction
+# Print estimate: 10.5 pt type on 1.4 line height (base.css), average glyph 0.47 em wide.
+FONT_PT = 10.5
+LINE_HEIGHT = 1.4
+GLYPH_EM = 0.47
+MM_PER_PT = 25.4 / 72
+OPENING_LINES = 8  # a chapter opening (code, title, subtitle, space) takes about this many lines
+FRONT_PAGES = 4  # half title or cover, title page, imprint, contents
+
+_WORD = re.compile(r"\w+(?:[-’'.]\w+)*")
+
+
+@dataclass(frozen=True)
+class Count:
+    """The length of one chapter, or of a whole volume."""
+
+    code: str  # "III/05", or "III" for a volume
+    title: str
+    words: int
+    characters: int  # with spaces
+    normseiten: float
+    print_pages: int
+    reading_minutes: int
+
+
+@dataclass(frozen=True)
+class VolumeCount:
+    total: Count
+    chapters: tuple[Count, ...]
+
+
+def stats(root: Path, volumes: tuple[str, ...] = (), output_format: str = "table") -> str:
+    """The statistics of the project at ``root`` (all volumes, or the chosen ones) as text."""
+    book = load_book(root)
+    return FORMATS[output_format](count_book(book, select_volumes(book, volumes)))
+
+
+def count_book(book: Book, volumes: list[Volume]) -> list[VolumeCount]:
+    """Counts for each chosen volume and its chapters."""
+    return [_volume(book, volume) for volume in volumes]
+
+
+def _volume(book: Book, volume: Volume) -> VolumeCount:
+    page = page_capacity(book.print)
+    chapters = []
+    for chapter in volume.chapters:
+        text = plain_text(chapter.doc)
+        chapters.append(_count(chapter_code(volume, chapter), chapter.doc.title, text,
+                               _pages(len(text), page)))
+    author = plain_text(book.author_page)
+    words = sum(c.words for c in chapters)
+    characters = sum(c.characters for c in chapters)
+    pages = FRONT_PAGES + sum(c.print_pages for c in chapters) + _pages(len(author), page)
+    total = Count(roman(volume.number), volume.title, words, characters,
+                  round(characters / NORMSEITE, 1), pages + pages % 2,  # printers bind whole sheets
+                  _minutes(words))
+    return VolumeCount(total=total, chapters=tuple(chapters))
+
+
+def _count(code: str, title: str, text: str, pages: int) -> Count:
+    words = len(_WORD.findall(text))
+    return Count(code, title, words, len(text), round(len(text) / NORMSEITE, 1), pages,
+                 _minutes(words))
+
+
+def _minutes(words: int) -> int:
+    return math.ceil(words / WORDS_PER_MINUTE) if words else 0
+
+
+def page_capacity(settings: PrintSettings) -> tuple[float, int]:
+    """Characters per line and lines per page of running text, estimated from the page geometry."""
+    width = settings.width_mm - settings.inner_margin_mm - settings.outer_margin_mm
+    height = settings.height_mm - settings.top_margin_mm - settings.bottom_margin_mm
+    per_line = width / (FONT_PT * GLYPH_EM * MM_PER_PT)
+    lines = math.floor(height / (FONT_PT * LINE_HEIGHT * MM_PER_PT))
+    return max(per_line, 1.0), max(lines, 1)
+
+
+def _pages(characters: int, page: tuple[float, int]) -> int:
+    """Pages for a text that starts on a new page, its opening included."""
+    per_line, lines = page
+    return max(math.ceil((characters / per_line + OPENING_LINES) / lines), 1)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "li", "h2", "h3", "h4", "td", "th", "br", "aside", "blockquote"):
+            self.parts.append(" ")
+
+
+def plain_text(doc: Document) -> str:
+    """What a reader reads of a document, whitespace collapsed (no-break spaces count as spaces)."""
+    parser = _Text()
+    parser.feed(doc.html)
+    body = " ".join("".join(parser.parts).split())
+    return " ".join(part for part in (doc.title, doc.subtitle, body) if part)
+
+
+# --- output forms
+
+HEADERS = ("chapter", "title", "words", "characters", "normseiten", "print pages", "reading min")
+
+
+def as_table(counts: list[VolumeCount]) -> str:
+    """An aligned text table, a total line under each volume."""
+    rows: list[tuple[str, ...]] = [HEADERS]
+    for volume in counts:
+        rows += [_row(c) for c in volume.chapters]
+        rows.append(_row(volume.total, prefix="Band "))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) if i < 2 else cell.rjust(width)
+                 for i, (cell, width) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+        if row[0].startswith("Band "):
+            lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _row(count: Count, prefix: str = "") -> tuple[str, ...]:
+    title = count.title if len(count.title) <= 40 else count.title[:39] + "…"
+    return (prefix + count.code, title, str(count.words), str(count.characters),
+            f"{count.normseiten:.1f}", str(count.print_pages), str(count.reading_minutes))
+
+
+def as_json(counts: list[VolumeCount]) -> str:
+    data = [{**asdict(v.total), "chapters": [asdict(c) for c in v.chapters]} for v in counts]
+    return json.dumps({"volumes": data}, ensure_ascii=False, indent=2)
+
+
+def as_csv(counts: list[VolumeCount]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["level", *(f.replace(" ", "_") for f in Count.__dataclass_fields__)])
+    for volume in counts:
+        for chapter in volume.chapters:
+            writer.writerow(["chapter", *asdict(chapter).values()])
+        writer.writerow(["volume", *asdict(volume.total).values()])
+    return out.getvalue().rstrip("\n")
+
+
+FORMATS = {"table": as_table, "json": as_json, "csv": as_csv}
