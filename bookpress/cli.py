@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ from .errors import BookError
 from .lint import CODES, lint_project
 from .progress import Console, colour_wanted
 from .renderers import PROFILES
+from .scaffold import NewVolume
 
 
 def _sigterm(signum: int, frame: object) -> None:
@@ -147,3 +149,91 @@ def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -
         _console().plain(stats(project, volumes, output_format))
     except BookError as error:
         _fail(error, project)
+
+
+def _written(paths: list[Path], verb: str = "created") -> None:
+    for path in paths:
+        _console().result(f"{verb} {path}")
+
+
+def _scaffold(action: Callable[[], list[Path]], project: Path) -> list[Path]:
+    try:
+        return action()
+    except BookError as error:
+        for problem in error.problems:
+            _console().problem(problem.format(root=Path.cwd()))
+        sys.exit(1)
+    except OSError as error:
+        _console().problem(f"cannot write {error.filename or project}: {error.strerror or error}")
+        sys.exit(1)
+
+
+@main.group("new")
+def new_group() -> None:
+    """Add a chapter or a volume to the project."""
+
+
+@new_group.command("chapter")
+@click.option("--volume", "-v", required=True, metavar="V", help="The volume (III or 3).")
+@click.argument("title")
+@click.pass_obj
+def new_chapter_command(project: Path, volume: str, title: str) -> None:
+    """Create the next numbered chapter of a volume, titled TITLE, and register it."""
+    from .scaffold import new_chapter
+
+    paths = _scaffold(lambda: new_chapter(project, volume, title), project)
+    _written(paths[:1])
+    _written(paths[1:], "updated")
+
+
+def _volume_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed((
+        click.option("--chapter", "chapter_title", default="Erstes Kapitel", show_default=True,
+                     help="Title of the first chapter."),
+        click.option("--isbn-ebook", metavar="ISBN", help="ISBN-13 of the EPUB  [default: placeholder]"),
+        click.option("--isbn-print", metavar="ISBN", help="ISBN-13 of the print edition  "
+                     "[default: placeholder]"),
+        click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Publication date  "
+                     "[default: today]"),
+    )):
+        command = option(command)
+    return command
+
+
+def _new_volume(title: str, options: dict[str, object]) -> NewVolume:
+    date = options.pop("date")
+    return NewVolume(title=title, date=date.date() if date else None, **options)  # type: ignore[arg-type]
+
+
+@new_group.command("volume")
+@click.argument("title")
+@_volume_options
+@click.pass_obj
+def new_volume_command(project: Path, title: str, **options: object) -> None:
+    """Add the next volume, titled TITLE: book.toml entry, folder, first chapter."""
+    from .scaffold import new_volume
+
+    paths = _scaffold(lambda: new_volume(project, _new_volume(title, options)), project)
+    _written(paths[:-1])
+    _written(paths[-1:], "updated")
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Meine Reihe", show_default=True, help="Title of the series.")
+@click.option("--author", default="Vorname Nachname", show_default=True, help="The author's name.")
+@click.option("--publisher", default="Selbstverlag", show_default=True, help="The publisher.")
+@click.option("--volume-title", default="Erster Band", show_default=True,
+              help="Title of the first volume.")
+@_volume_options
+def init_command(folder: Path, title: str, author: str, publisher: str, volume_title: str,
+                 **options: object) -> None:
+    """Start a new book project in FOLDER that builds at once."""
+    from .scaffold import init_project
+
+    volume = _new_volume(volume_title, options)
+    paths = _scaffold(lambda: init_project(folder, title=title, author=author, publisher=publisher,
+                                           volume=volume), folder)
+    _written([p for p in paths if "styles" not in p.parts])
+    _console().result(f"copied the styles to {folder / 'styles'}")
+    _console().result(f"next: bookpress -C {folder} build")

@@ -62,7 +62,8 @@ class Report:
         if not self.counts["error"] and not self.counts["warning"]:
             found = f"no problems found ({', '.join(parts)})" if parts else "no problems found"
             return f"ok: {self.volumes} volumes, {self.chapters} chapters, {found}"
-        return f"{', '.join(parts)} in {self.files} files"
+        files = len({f.file for f in self.findings if f.severity != "info"})
+        return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
 
     def to_json(self, root: Path, *, verbose: bool) -> str:
         data = {"findings": [f.as_dict(root) for f in self.shown(verbose=verbose)],
