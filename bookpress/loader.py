@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .config import Config, VolumeConfig, load_config
 from .errors import Collector
+from .hyphenation import read_list
 from .manuscript import chapter_paths, read_source
 from .markup import Converter
 from .model import Book, Chapter, Document, Isbns, Volume
@@ -23,7 +24,8 @@ def load_book(root: Path) -> Book:
     root = root.resolve()
     config = load_config(manuscript_dir(root) / "book.toml")
     problems = Collector()
-    converter = Converter(root)
+    hyphenation = _hyphenation(manuscript_dir(root))
+    converter = Converter(root, hyphenation=hyphenation)
     volumes = tuple(_volume(config, volume, root, converter, problems)
                     for volume in sorted(config.volumes, key=lambda v: v.number))
     author_page = _author_page(config, root, converter, problems)
@@ -31,7 +33,7 @@ def load_book(root: Path) -> Book:
     assert author_page is not None
     return Book(root=root, series=config.series, volumes=volumes, author_page=author_page,
                 styles=root / "styles", print=config.print,
-                hyphenation=_hyphenation(manuscript_dir(root)))
+                hyphenation=hyphenation)
 
 
 def _document(path: Path, anchor: str, converter: Converter, problems: Collector) -> Document | None:
@@ -83,7 +85,4 @@ def _author_page(config: Config, root: Path, converter: Converter,
 def _hyphenation(folder: Path) -> tuple[str, ...]:
     """The project hyphenation list: one word a line, '-' at allowed breaks, '#' comments."""
     path = folder / "hyphenation.txt"
-    if not path.is_file():
-        return ()
-    words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return tuple(word for word in words if word)
+    return read_list(path) if path.is_file() else ()

@@ -18,6 +18,7 @@ from lxml import etree
 
 from . import typography
 from .errors import BookError, Collector
+from .hyphenation import Exceptions
 from .manuscript import Source
 from .model import Document, Heading
 
@@ -46,8 +47,9 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 class Converter:
     """Converts Markdown sources of one book; keeps one Markdown instance for speed."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, hyphenation: tuple[str, ...] = ()) -> None:
         self.root = root.resolve()
+        self.hyphenation = Exceptions(hyphenation)
         self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                                      output_format="xhtml")
 
@@ -65,6 +67,7 @@ class Converter:
         _rewrite_footnotes(tree, anchor)
         _tables(tree)
         _smarten(tree)
+        _hyphenate(tree, self.hyphenation)
         _heading_ids(tree)
         _prefix_ids(tree, anchor)
         outline = _outline(tree)
@@ -278,6 +281,56 @@ def _smarten(tree: etree._Element) -> None:
         done, _ = typography.smarten_segments(segments, frozen=frozen)
         for (el, attr, _), text in zip(slots, done, strict=True):
             setattr(el, attr, text)
+
+
+NO_HYPHENATION = FROZEN | {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _hyphenate(tree: etree._Element, exceptions: Exceptions) -> None:
+    """Mark up the words of the project hyphenation list, for every format.
+
+    Each listed word becomes ``<span class="hyphens-manual">`` holding soft hyphens
+    at its allowed breaks (none for a word that never breaks). The span matters
+    for WeasyPrint: one soft hyphen anywhere in a text box turns off automatic
+    hyphenation for the whole box (``split_first_line`` in text/line_break.py).
+    Headings are left alone: their text also feeds the outline and bookmarks.
+    """
+    if not exceptions:
+        return
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element is tree:
+            continue
+        if not _inside_any(element, NO_HYPHENATION):
+            _mark_words(element, "text", exceptions)
+        parent = element.getparent()
+        if parent is not tree and not _inside_any(parent, NO_HYPHENATION):
+            _mark_words(element, "tail", exceptions)
+
+
+def _inside_any(element: etree._Element, tags: set[str]) -> bool:
+    return any(_local(node) in tags for node in element.iterancestors()) or _local(element) in tags
+
+
+def _mark_words(element: etree._Element, attr: str, exceptions: Exceptions) -> None:
+    pieces = list(exceptions.split(getattr(element, attr) or ""))
+    if all(piece.kind == "text" for piece in pieces):
+        return
+    setattr(element, attr, pieces[0].text if pieces[0].kind == "text" else None)
+    if pieces[0].kind == "text":
+        pieces = pieces[1:]
+    if attr == "text":
+        parent, index = element, 0
+    else:
+        parent, index = element.getparent(), element.getparent().index(element) + 1
+    span = None
+    for piece in pieces:
+        if piece.kind == "text":
+            span.tail = piece.text
+            continue
+        span = etree.Element(f"{{{XHTML}}}span", {"class": "hyphens-manual"})
+        span.text = piece.text
+        parent.insert(index, span)
+        index += 1
 
 
 def _text(element: etree._Element) -> str:

@@ -1,0 +1,150 @@
+"""Hyphenation: the project's exception list, and a safer German Pyphen dictionary.
+
+The project list (``manuscript/hyphenation.txt``) names words that break only at
+given points ("Fort-schritt") or never ("VUCA"). :class:`Exceptions` finds those
+words in text so that markup can mark them up once for every format: soft
+hyphens (U+00AD) at the allowed points, or a no-hyphenation span.
+
+Pyphen's German dictionary mixes LibreOffice's two pattern levels and so
+proposes breaks such as "Kla-r-heit" or "Fort-s-chritt" (Pyphen issue #24,
+https://github.com/Kozea/Pyphen/issues/24). :func:`use_safer_german` wraps it so
+that no break leaves a piece without a vowel; the list covers what remains.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Collector
+
+SOFT_HYPHEN = "\u00ad"
+VOWELS = frozenset("aeiouyäöüéèêàâáíóúAEIOUYÄÖÜÉ")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text: plain (``kind`` "text"), a listed word with soft hyphens
+    ("breaks") or a listed word that must not break ("never")."""
+
+    text: str
+    kind: str
+
+
+class Exceptions:
+    """The project hyphenation list, ready to find its words in running text."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        # Keyed by lower case so "Fortschritt" also finds "fortschritt" at a sentence start.
+        self._words: dict[str, tuple[int, ...]] = {}
+        for entry in entries:
+            word, points = parse_entry(entry)
+            self._words[word.lower()] = points
+        self._pattern = (re.compile(r"(?<!\w)(" + "|".join(
+            re.escape(word) for word in sorted(self._words, key=len, reverse=True)) + r")(?!\w)",
+            re.IGNORECASE) if self._words else None)
+
+    def __bool__(self) -> bool:
+        return bool(self._words)
+
+    def split(self, text: str) -> Iterator[Piece]:
+        """``text`` cut into plain runs and listed words, the latter already hyphenated."""
+        if self._pattern is None:
+            yield Piece(text, "text")
+            return
+        end = 0
+        for match in self._pattern.finditer(text):
+            if match.start() > end:
+                yield Piece(text[end:match.start()], "text")
+            word = match.group(0)
+            points = self._words[word.lower()]
+            yield Piece(insert_soft_hyphens(word, points), "breaks" if points else "never")
+            end = match.end()
+        if end < len(text):
+            yield Piece(text[end:], "text")
+
+
+def read_list(path: Path) -> tuple[str, ...]:
+    """Read a hyphenation list; every malformed line is reported with its line number."""
+    problems = Collector()
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        try:
+            parse_entry(entry)
+        except ValueError as error:
+            problems.add(f"{error}; write e.g. 'Fort-schritt', or a word alone to forbid breaks",
+                         file=path, line=number)
+            continue
+        entries.append(entry)
+    problems.raise_if_any()
+    return tuple(entries)
+
+
+def parse_entry(entry: str) -> tuple[str, tuple[int, ...]]:
+    """ "Fort-schritt" -> ("Fortschritt", (4,)); a word without '-' has no points."""
+    parts = entry.strip().split("-")
+    if not entry.strip() or any(not part for part in parts) or any(c.isspace() for c in entry.strip()):
+        raise ValueError(f"'{entry}' is not a word with '-' between its parts")
+    points, offset = [], 0
+    for part in parts[:-1]:
+        offset += len(part)
+        points.append(offset)
+    return "".join(parts), tuple(points)
+
+
+def insert_soft_hyphens(word: str, points: tuple[int, ...]) -> str:
+    """ "Fortschritt", (4,) -> "Fort\\u00adschritt" """
+    pieces, start = [], 0
+    for point in points:
+        pieces.append(word[start:point])
+        start = point
+    pieces.append(word[start:])
+    return SOFT_HYPHEN.join(pieces)
+
+
+def vowel_safe(word: str, positions: list[int]) -> list[int]:
+    """Drop break positions that would leave a piece of ``word`` without a vowel.
+
+    Both breaks around such a piece go: "Kla|r|heit" keeps neither, since
+    guessing which side the consonant belongs to is wrong as often as right.
+    """
+    cuts = [0, *positions, len(word)]
+    bad: set[int] = set()
+    for left, right in itertools.pairwise(cuts):
+        if not VOWELS.intersection(word[left:right]):
+            bad.update((left, right))
+    return [position for position in positions if position not in bad]
+
+
+def use_safer_german() -> None:
+    """Make Pyphen's German dictionaries (as WeasyPrint loads them) skip vowel-less pieces."""
+    import pyphen  # only the PDF needs Pyphen; markup does not
+
+    german = pyphen.LANGUAGES["de_DE"]
+    # language_fallback("de") would pick de_AT; the book is set in German German.
+    pyphen.LANGUAGES["de"] = german
+    for name, path in list(pyphen.LANGUAGES.items()):
+        if (name == "de" or name.startswith("de_")) and path not in _SAFE:
+            pyphen.hdcache[path] = _vowel_safe_dict(pyphen.HyphDict)(path)
+            _SAFE.add(path)
+
+
+_SAFE: set = set()  # dictionary paths already wrapped in this process
+
+
+def _vowel_safe_dict(base: type) -> type:
+    class VowelSafeDict(base):  # type: ignore[misc, valid-type]
+        """A Pyphen dictionary whose breaks never leave a piece without a vowel."""
+
+        def positions(self, word: str) -> list:
+            found = super().positions(word)
+            keep = set(vowel_safe(word, [int(p) for p in found]))
+            return [p for p in found if int(p) in keep]
+
+    return VowelSafeDict

@@ -1,0 +1,72 @@
+"""The project hyphenation list and the safer German Pyphen dictionary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyphen
+import pytest
+
+from bookpress.errors import BookError, Collector
+from bookpress.hyphenation import (
+    SOFT_HYPHEN,
+    Exceptions,
+    parse_entry,
+    read_list,
+    use_safer_german,
+    vowel_safe,
+)
+from bookpress.manuscript import Source
+from bookpress.markup import Converter
+
+
+def test_entry_gives_word_and_break_points() -> None:
+    assert parse_entry("Fort-schritt") == ("Fortschritt", (4,))
+    assert parse_entry("Brü-cken-kno-ten") == ("Brückenknoten", (3, 7, 10))
+    assert parse_entry("VUCA") == ("VUCA", ())
+
+
+@pytest.mark.parametrize("entry", ["Fort--schritt", "-Fort", "zwei Worte"])
+def test_malformed_entries_are_refused(entry: str) -> None:
+    with pytest.raises(ValueError):
+        parse_entry(entry)
+
+
+def test_list_errors_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "hyphenation.txt"
+    path.write_text("# comment\nFort-schritt\n\nDeutsch--land  # typo\n", encoding="utf-8")
+    with pytest.raises(BookError) as caught:
+        read_list(path)
+    assert [(p.file, p.line) for p in caught.value.problems] == [(path, 4)]
+
+
+def test_listed_words_found_whole_and_in_any_case() -> None:
+    exceptions = Exceptions(["Fort-schritt", "VUCA"])
+    pieces = list(exceptions.split("Der fortschritt in der VUCA-Welt, kein Fortschrittsglaube."))
+    assert [(p.text, p.kind) for p in pieces] == [
+        ("Der ", "text"), (f"fort{SOFT_HYPHEN}schritt", "breaks"), (" in der ", "text"),
+        ("VUCA", "never"), ("-Welt, kein Fortschrittsglaube.", "text")]
+
+
+def test_markup_wraps_listed_words_but_not_headings_or_code(tmp_path: Path) -> None:
+    body = "## Fortschritt\n\nDer Fortschritt und `Fortschritt` und *Fortschritt*.\n"
+    source = Source(path=tmp_path / "a.md", meta={"title": "T"}, meta_lines={}, body=body, body_line=1)
+    doc = Converter(tmp_path, hyphenation=("Fort-schritt",)).convert(source, anchor="a",
+                                                                     problems=Collector())
+    marked = f'<span class="hyphens-manual">Fort{SOFT_HYPHEN}schritt</span>'
+    assert doc.html.count(marked) == 2  # the paragraph and the emphasis
+    assert "<code>Fortschritt</code>" in doc.html
+    assert ">Fortschritt</h2>" in doc.html
+
+
+def test_vowel_safe_drops_breaks_around_vowelless_pieces() -> None:
+    assert vowel_safe("Klarheit", [3, 4]) == []
+    assert vowel_safe("Fortschritt", [4, 5]) == []
+    assert vowel_safe("Weiterbildung", [3, 6, 9]) == [3, 6, 9]
+
+
+def test_safer_german_dictionary_is_what_pyphen_serves() -> None:
+    use_safer_german()
+    german = pyphen.Pyphen(lang="de")
+    assert german.inserted("Klarheit") == "Klarheit"
+    assert german.inserted("Weiterbildung") == "Wei-ter-bil-dung"
