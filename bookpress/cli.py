@@ -237,3 +237,34 @@ def init_command(folder: Path, title: str, author: str, publisher: str, volume_t
     _written([p for p in paths if "styles" not in p.parts])
     _console().result(f"copied the styles to {folder / 'styles'}")
     _console().result(f"next: bookpress -C {folder} build")
+
+
+@main.command("watch")
+@click.option("--volume", "-v", "volumes", multiple=True, metavar="V",
+              help="Rebuild only this volume (III or 3); repeatable.")
+@click.option("--format", "-f", "formats", multiple=True,
+              type=click.Choice(sorted({p.format for p in PROFILES.values()})),
+              help="Rebuild only editions of this format; repeatable.")
+@click.option("--profile", "-p", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
+              help="Rebuild only this edition profile; repeatable.")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the editions  [default: PROJECT/output]")
+@click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
+              help="Seconds of quiet after a change before rebuilding.")
+@click.pass_obj
+def watch_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, ...],
+                  profiles: tuple[str, ...], output: Path | None, debounce: float) -> None:
+    """Build, then rebuild the affected editions whenever a source changes."""
+    from .progress import WatchPrinter
+    from .watch import watch
+
+    if not (project / "manuscript" / "book.toml").is_file():
+        _console().problem(f"{project / 'manuscript' / 'book.toml'}: book.toml not found; "
+                           "is this a bookpress project?")
+        sys.exit(1)
+    options = BuildOptions(output=output or project / "output", volumes=volumes, formats=formats,
+                           profiles=profiles)
+    try:
+        watch(project, options, WatchPrinter(_console(), project), debounce=debounce)
+    except KeyboardInterrupt:
+        _console().result("stopped watching")

@@ -16,10 +16,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
+
+from .build import Written
+from .errors import BookError
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 DELAY = 0.4  # seconds before the progress line appears: quick builds need none
@@ -148,3 +152,59 @@ class Status:
             self._thread.join()
         with self.lock:
             self.clear()
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
+
+
+class WatchPrinter:
+    """Prints what ``bookpress watch`` does, one timestamped line per event."""
+
+    def __init__(self, console: Console, root: Path) -> None:
+        self.console = console
+        self.root = root
+        self._progress: AbstractContextManager[Status] | None = None
+
+    def written(self, written: Written) -> None:
+        self.console.result(f"wrote {written.path}  ({human_size(written.size)}, "
+                            f"{written.seconds:.1f} s)")
+
+    def step(self, text: str) -> None:
+        if self._progress is None:
+            self._progress = self.console.progress()
+            self._progress.__enter__()
+        self.console.step(text)
+
+    def _done(self) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+            self._progress = None
+
+    def rebuilt(self, editions: list[Written], seconds: float, changed: list[Path]) -> None:
+        self._done()
+        what = f"{len(editions)} edition{'s' if len(editions) != 1 else ''}"
+        after = f" after a change to {', '.join(self._shown(p) for p in changed[:3])}" if changed else ""
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        self.console.result(f"[{time.strftime('%H:%M:%S')}] built {what} in {seconds:.1f} s{after}{more}",
+                            fg="green")
+
+    def failed(self, error: BookError | OSError) -> None:
+        self._done()
+        if isinstance(error, BookError):
+            for problem in error.problems:
+                self.console.problem(problem.format(root=Path.cwd()), fg=None)
+        else:
+            self.console.problem(f"cannot write: {error.strerror or error}", fg=None)
+        self.console.problem(f"[{time.strftime('%H:%M:%S')}] build failed; the previous editions "
+                             "stay. Fix and save, and it builds again.")
+
+    def watching(self, folders: list[Path]) -> None:
+        shown = " and ".join(self._shown(folder) + "/" for folder in folders)
+        self.console.result(f"watching {shown} for changes (Ctrl-C stops)")
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)

@@ -1,0 +1,138 @@
+"""``bookpress watch``: rebuild the editions a change affects, as long as the author writes.
+
+The only module that imports watchdog. Events are collected until the sources
+have been quiet for a moment (editors save in bursts: a temporary file, a
+rename, a touch), then the affected volumes are rebuilt: a chapter file
+rebuilds its own volume; ``book.toml``, styles, images, the author page and
+anything else rebuild all. A failed build is reported and watching goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildOptions, Written, build
+from .config import load_config
+from .errors import BookError
+from .loader import manuscript_dir
+from .model import parse_roman
+
+WATCHED = ("manuscript", "styles")
+DEBOUNCE = 0.3  # seconds of quiet before a rebuild
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")
+
+
+class Reporter(Protocol):
+    """Who hears what the watcher does (the command line prints it)."""
+
+    def written(self, written: Written) -> None: ...
+    def step(self, text: str) -> None: ...
+    def rebuilt(self, editions: list[Written], seconds: float, changed: list[Path]) -> None: ...
+    def failed(self, error: BookError | OSError) -> None: ...
+    def watching(self, folders: list[Path]) -> None: ...
+
+
+class _Changes(FileSystemEventHandler):
+    """Collects changed paths from watchdog's thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.paths: set[Path] = set()
+        self.arrived = threading.Event()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory:
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(str(raw)) if raw else None
+            if path is not None and _relevant(path):
+                with self.lock:
+                    self.paths.add(path)
+                self.arrived.set()
+
+    def take(self) -> list[Path]:
+        with self.lock:
+            paths, self.paths = sorted(self.paths), set()
+        # Editors' and sed's temporary files come and go without a suffix.
+        return [path for path in paths if path.exists() or path.suffix]
+
+
+def _relevant(path: Path) -> bool:
+    name = path.name
+    return not (name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES))
+
+
+def watch(root: Path, options: BuildOptions, reporter: Reporter, *, debounce: float = DEBOUNCE,
+          stop: threading.Event | None = None) -> None:
+    """Build once, then rebuild after every burst of changes until ``stop`` is set (or Ctrl-C)."""
+    stop = stop or threading.Event()
+    root = root.resolve()
+    rebuild(root, options, reporter, [])
+    changes = _Changes()
+    observer = Observer()
+    folders = [root / name for name in WATCHED if (root / name).is_dir()]
+    for folder in folders:
+        observer.schedule(changes, str(folder), recursive=True)
+    observer.start()
+    reporter.watching(folders)
+    try:
+        while not stop.is_set():
+            if not changes.arrived.wait(0.2):
+                continue
+            _settle(changes.arrived, debounce, stop)
+            changed = changes.take()
+            if changed:
+                rebuild(root, options, reporter, changed)
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def _settle(arrived: threading.Event, debounce: float, stop: threading.Event) -> None:
+    """Wait until no event has arrived for ``debounce`` seconds."""
+    while arrived.is_set() and not stop.is_set():
+        arrived.clear()
+        time.sleep(debounce)
+
+
+def rebuild(root: Path, options: BuildOptions, reporter: Reporter, changed: list[Path]) -> None:
+    """Build what ``changed`` affects (everything when it is empty); report, never raise
+    for the author's mistakes."""
+    volumes = affected_volumes(root, changed, options.volumes)
+    if volumes == ():
+        return  # only volumes outside the selection changed
+    started = time.perf_counter()
+    try:
+        written = build(root, dataclasses.replace(options, volumes=volumes or options.volumes),
+                        on_written=reporter.written, on_step=reporter.step)
+    except (BookError, OSError) as error:
+        reporter.failed(error)
+        return
+    reporter.rebuilt(written, time.perf_counter() - started, changed)
+
+
+def affected_volumes(root: Path, changed: list[Path], selected: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The volumes (as numbers) to rebuild for ``changed``; None means all selected ones."""
+    if not changed:
+        return None
+    try:
+        config = load_config(manuscript_dir(root) / "book.toml")
+    except BookError:
+        return None  # let the build report it
+    folders = {(manuscript_dir(root) / v.dir).resolve(): v.number for v in config.volumes}
+    numbers: set[int] = set()
+    for path in changed:
+        number = folders.get(path.resolve().parent)
+        if number is None:
+            return None  # shared by all volumes: styles, book.toml, images, the author page
+        numbers.add(number)
+    if selected:
+        numbers &= {int(t) if t.isdigit() else parse_roman(t) or -1 for t in selected}
+    return tuple(str(n) for n in sorted(numbers))
