@@ -268,3 +268,32 @@ def watch_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, .
         watch(project, options, WatchPrinter(_console(), project), debounce=debounce)
     except KeyboardInterrupt:
         _console().result("stopped watching")
+
+
+@main.command("preview")
+@click.option("--volume", "-v", metavar="V", default=None,
+              help="The volume to show (III or 3)  [default: the last]")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port on 127.0.0.1; 0 picks a free one  [default: 8000, or a free one if taken]")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@click.pass_obj
+def preview_command(project: Path, volume: str | None, port: int | None, open_browser: bool) -> None:
+    """Serve a volume as a web page that reloads itself whenever a source changes."""
+    from .preview import serve
+
+    console = _console()
+
+    def ready(url: str) -> None:
+        console.result(f"serving the preview at {url}  (Ctrl-C stops)")
+        if open_browser:
+            click.launch(url)
+
+    try:
+        serve(project, volume=volume, port=port, on_ready=ready, log=console.detail)
+    except BookError as error:
+        _fail(error, project)
+    except OSError as error:
+        console.problem(f"cannot serve on port {port}: {error.strerror or error}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.result("stopped the preview")

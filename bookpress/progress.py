@@ -137,8 +137,12 @@ class Status:
         elapsed = time.monotonic() - self._started
         line = f"{next(self._frames)} {self.text}  {elapsed:.0f} s"
         width = max(shutil.get_terminal_size().columns - 1, 20)
-        click.echo("\r\033[K" + self.console.styled(line[:width], fg="cyan"), err=True, nl=False,
-                   color=self.console.colour)
+        click.echo(
+            "\r\033[K" + self.console.styled(line[:width], fg="cyan"),
+            err=True,
+            nl=False,
+            color=self.console.colour,
+        )
         self._shown = True
 
     def clear(self) -> None:
@@ -167,8 +171,7 @@ class WatchPrinter:
         self._progress: AbstractContextManager[Status] | None = None
 
     def written(self, written: Written) -> None:
-        self.console.result(f"wrote {written.path}  ({human_size(written.size)}, "
-                            f"{written.seconds:.1f} s)")
+        self.console.result(f"wrote {written.path}  ({human_size(written.size)}, {written.seconds:.1f} s)")
 
     def step(self, text: str) -> None:
         if self._progress is None:
@@ -186,8 +189,9 @@ class WatchPrinter:
         what = f"{len(editions)} edition{'s' if len(editions) != 1 else ''}"
         after = f" after a change to {', '.join(self._shown(p) for p in changed[:3])}" if changed else ""
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-        self.console.result(f"[{time.strftime('%H:%M:%S')}] built {what} in {seconds:.1f} s{after}{more}",
-                            fg="green")
+        self.console.result(
+            f"[{time.strftime('%H:%M:%S')}] built {what} in {seconds:.1f} s{after}{more}", fg="green"
+        )
 
     def failed(self, error: BookError | OSError) -> None:
         self._done()
@@ -196,8 +200,10 @@ class WatchPrinter:
                 self.console.problem(problem.format(root=Path.cwd()), fg=None)
         else:
             self.console.problem(f"cannot write: {error.strerror or error}", fg=None)
-        self.console.problem(f"[{time.strftime('%H:%M:%S')}] build failed; the previous editions "
-                             "stay. Fix and save, and it builds again.")
+        self.console.problem(
+            f"[{time.strftime('%H:%M:%S')}] build failed; the previous editions "
+            "stay. Fix and save, and it builds again."
+        )
 
     def watching(self, folders: list[Path]) -> None:
         shown = " and ".join(self._shown(folder) + "/" for folder in folders)

@@ -115,19 +115,22 @@ def new_volume(root: Path, volume: NewVolume) -> list[Path]:
     return [*written, config.path]
 
 
-def init_project(target: Path, *, title: str, author: str, publisher: str,
-                 volume: NewVolume) -> list[Path]:
+def init_project(target: Path, *, title: str, author: str, publisher: str, volume: NewVolume) -> list[Path]:
     """Start a project in ``target`` that builds at once; refuses if any file would be replaced."""
     manuscript = target / "manuscript"
     files = {
         manuscript / "book.toml": _book_toml(title, author, publisher) + _volume_entry(1, "band-1", volume),
-        manuscript / "band-1" / f"01-{_slug(volume.chapter_title)}.md":
-            CHAPTER.format(title=_front_value(volume.chapter_title)),
+        manuscript / "band-1" / f"01-{_slug(volume.chapter_title)}.md": CHAPTER.format(
+            title=_front_value(volume.chapter_title)
+        ),
         manuscript / "ueber-die-autorin.md": AUTHOR_PAGE.format(author=author),
         target / ".gitignore": "/output/\n",
     }
-    styles = {target / "styles" / path.relative_to(DEFAULT_STYLES): path
-              for path in sorted(DEFAULT_STYLES.rglob("*")) if path.is_file()}
+    styles = {
+        target / "styles" / path.relative_to(DEFAULT_STYLES): path
+        for path in sorted(DEFAULT_STYLES.rglob("*"))
+        if path.is_file()
+    }
     _refuse_existing([*files, *styles])
     written = []
     for path, content in files.items():
@@ -175,8 +178,13 @@ def _toml_string(text: str) -> str:
 def _book_toml(title: str, author: str, publisher: str) -> str:
     *first, last = author.split() or ["Autorin"]
     sort = f"{last}, {' '.join(first)}" if first else last
-    return BOOK_TOML.format(title=title, title_toml=_toml_string(title), author_toml=_toml_string(author),
-                            sort_toml=_toml_string(sort), publisher_toml=_toml_string(publisher))
+    return BOOK_TOML.format(
+        title=title,
+        title_toml=_toml_string(title),
+        author_toml=_toml_string(author),
+        sort_toml=_toml_string(sort),
+        publisher_toml=_toml_string(publisher),
+    )
 
 
 def _volume_entry(number: int, folder: str, volume: NewVolume) -> str:
@@ -186,9 +194,14 @@ def _volume_entry(number: int, folder: str, volume: NewVolume) -> str:
             raise BookError(f"--isbn-{edition} '{given}' is not a valid ISBN-13 (check digit or length)")
         isbns[edition] = given or PLACEHOLDER_ISBN
     placeholder = PLACEHOLDER_ISBN in isbns.values()
-    return VOLUME.format(number=number, title_toml=_toml_string(volume.title), dir=folder,
-                         date=(volume.date or dt.date.today()).isoformat(),
-                         isbn_comment=PLACEHOLDER_COMMENT if placeholder else "", **isbns)
+    return VOLUME.format(
+        number=number,
+        title_toml=_toml_string(volume.title),
+        dir=folder,
+        date=(volume.date or dt.date.today()).isoformat(),
+        isbn_comment=PLACEHOLDER_COMMENT if placeholder else "",
+        **isbns,
+    )
 
 
 def _with_chapter(config: Config, volume: VolumeConfig, name: str) -> str:
@@ -197,8 +210,11 @@ def _with_chapter(config: Config, volume: VolumeConfig, name: str) -> str:
     start = config.locator.find(("volumes", volume.index, "chapters"))
     end = _closing_bracket(lines, start - 1) if start else None
     if end is None:
-        raise BookError(f"could not find the end of {volume.key}.chapters; add '{name}' by hand",
-                        file=config.path, line=start)
+        raise BookError(
+            f"could not find the end of {volume.key}.chapters; add '{name}' by hand",
+            file=config.path,
+            line=start,
+        )
     row, column = end
     before = lines[row][:column].rstrip()
     if before.endswith("[") or before.endswith(","):
@@ -215,8 +231,9 @@ def _with_chapter(config: Config, volume: VolumeConfig, name: str) -> str:
     text = "\n".join(lines)
     listed = tomllib.loads(text)["volumes"][volume.index].get("chapters")
     if listed != [*(volume.chapters or ()), name]:
-        raise BookError(f"could not add '{name}' to {volume.key}.chapters; add it by hand",
-                        file=config.path, line=start)
+        raise BookError(
+            f"could not add '{name}' to {volume.key}.chapters; add it by hand", file=config.path, line=start
+        )
     return text
 
 

@@ -69,22 +69,28 @@ def _volume(book: Book, volume: Volume) -> VolumeCount:
     chapters = []
     for chapter in volume.chapters:
         text = plain_text(chapter.doc)
-        chapters.append(_count(chapter_code(volume, chapter), chapter.doc.title, text,
-                               _pages(len(text), page)))
+        chapters.append(
+            _count(chapter_code(volume, chapter), chapter.doc.title, text, _pages(len(text), page))
+        )
     author = plain_text(book.author_page)
     words = sum(c.words for c in chapters)
     characters = sum(c.characters for c in chapters)
     pages = FRONT_PAGES + sum(c.print_pages for c in chapters) + _pages(len(author), page)
-    total = Count(roman(volume.number), volume.title, words, characters,
-                  round(characters / NORMSEITE, 1), pages + pages % 2,  # printers bind whole sheets
-                  _minutes(words))
+    total = Count(
+        roman(volume.number),
+        volume.title,
+        words,
+        characters,
+        round(characters / NORMSEITE, 1),
+        pages + pages % 2,  # printers bind whole sheets
+        _minutes(words),
+    )
     return VolumeCount(total=total, chapters=tuple(chapters))
 
 
 def _count(code: str, title: str, text: str, pages: int) -> Count:
     words = len(_WORD.findall(text))
-    return Count(code, title, words, len(text), round(len(text) / NORMSEITE, 1), pages,
-                 _minutes(words))
+    return Count(code, title, words, len(text), round(len(text) / NORMSEITE, 1), pages, _minutes(words))
 
 
 def _minutes(words: int) -> int:
@@ -141,8 +147,10 @@ def as_table(counts: list[VolumeCount]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) if i < 2 else cell.rjust(width)
-                 for i, (cell, width) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
         if row[0].startswith("Band "):
             lines.append("")
@@ -151,8 +159,15 @@ def as_table(counts: list[VolumeCount]) -> str:
 
 def _row(count: Count, prefix: str = "") -> tuple[str, ...]:
     title = count.title if len(count.title) <= 40 else count.title[:39] + "…"
-    return (prefix + count.code, title, str(count.words), str(count.characters),
-            f"{count.normseiten:.1f}", str(count.print_pages), str(count.reading_minutes))
+    return (
+        prefix + count.code,
+        title,
+        str(count.words),
+        str(count.characters),
+        f"{count.normseiten:.1f}",
+        str(count.print_pages),
+        str(count.reading_minutes),
+    )
 
 
 def as_json(counts: list[VolumeCount]) -> str:

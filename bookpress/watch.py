@@ -69,8 +69,14 @@ def _relevant(path: Path) -> bool:
     return not (name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES))
 
 
-def watch(root: Path, options: BuildOptions, reporter: Reporter, *, debounce: float = DEBOUNCE,
-          stop: threading.Event | None = None) -> None:
+def watch(
+    root: Path,
+    options: BuildOptions,
+    reporter: Reporter,
+    *,
+    debounce: float = DEBOUNCE,
+    stop: threading.Event | None = None,
+) -> None:
     """Build once, then rebuild after every burst of changes until ``stop`` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
     root = root.resolve()
@@ -110,8 +116,12 @@ def rebuild(root: Path, options: BuildOptions, reporter: Reporter, changed: list
         return  # only volumes outside the selection changed
     started = time.perf_counter()
     try:
-        written = build(root, dataclasses.replace(options, volumes=volumes or options.volumes),
-                        on_written=reporter.written, on_step=reporter.step)
+        written = build(
+            root,
+            dataclasses.replace(options, volumes=volumes or options.volumes),
+            on_written=reporter.written,
+            on_step=reporter.step,
+        )
     except (BookError, OSError) as error:
         reporter.failed(error)
         return

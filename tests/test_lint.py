@@ -71,8 +71,11 @@ def test_the_sample_series_is_clean_under_strict() -> None:
 
 def test_code_blocks_spans_and_urls_are_not_prose(tmp_path: Path) -> None:
     path = tmp_path / "k.md"
-    path.write_text('---\ntitle: T\n---\n\n```\n"a"  b\n```\n\nSiehe `"x"` und '
-                    "[hier](https://example.org/\"a\") oder <!-- \"z\" -->.\n", encoding="utf-8")
+    path.write_text(
+        '---\ntitle: T\n---\n\n```\n"a"  b\n```\n\nSiehe `"x"` und '
+        '[hier](https://example.org/"a") oder <!-- "z" -->.\n',
+        encoding="utf-8",
+    )
     text = read_text(path)
     assert text is not None
     assert [b.text for b in text.blocks] == ["Siehe xxxxx und hier oder ."]
@@ -92,8 +95,9 @@ def test_guessed_quotes_map_to_their_column(tmp_path: Path) -> None:
 def test_project_ignore_silences_a_code(project) -> None:
     root = project("lint")
     path = root / "manuscript" / "book.toml"
-    path.write_text(path.read_text(encoding="utf-8") + '\n[check]\nignore = ["W041", "E030"]\n',
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\n[check]\nignore = ["W041", "E030"]\n', encoding="utf-8"
+    )
     report = lint_project(root)
     assert not {"W041", "E030"} & {f.code for f in report.findings}
     assert report.silenced == 2
@@ -110,8 +114,7 @@ def test_a_comment_silences_a_code_in_its_file(project) -> None:
 
 def test_unlisted_chapter_when_volume_lists_its_chapters(project) -> None:
     root = project("lint")
-    replace_in(root / "manuscript" / "book.toml", 'dir = "band"',
-               'dir = "band"\nchapters = ["01-sauber.md"]')
+    replace_in(root / "manuscript" / "book.toml", 'dir = "band"', 'dir = "band"\nchapters = ["01-sauber.md"]')
     findings = [f for f in lint_project(root).findings if f.code == "W003"]
     assert len(findings) == 16  # 15 numbered chapters and the notes
     assert "lists the chapters of volumes[1]" in findings[0].message

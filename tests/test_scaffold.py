@@ -27,8 +27,9 @@ def volumes(root: Path) -> list[dict]:
 @pytest.fixture
 def fresh(tmp_path: Path) -> Path:
     root = tmp_path / "neu"
-    result = run("init", str(root), "--title", "Neue Reihe", "--author", "Erika Maria Muster",
-                 "--date", "2026-05-04")
+    result = run(
+        "init", str(root), "--title", "Neue Reihe", "--author", "Erika Maria Muster", "--date", "2026-05-04"
+    )
     assert result.exit_code == 0, result.output
     return root
 
@@ -81,8 +82,11 @@ def test_new_chapter_takes_the_next_number(fresh: Path) -> None:
 
 def test_new_chapter_appends_to_an_explicit_list(fresh: Path) -> None:
     book_toml = fresh / "manuscript" / "book.toml"
-    replace_in(book_toml, 'dir = "band-1"', 'dir = "band-1"\nchapters = [  # in reading order\n'
-               '  "01-erstes-kapitel.md",\n]')
+    replace_in(
+        book_toml,
+        'dir = "band-1"',
+        'dir = "band-1"\nchapters = [  # in reading order\n  "01-erstes-kapitel.md",\n]',
+    )
     assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Zwei").exit_code == 0
     assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Drei").exit_code == 0
     text = book_toml.read_text(encoding="utf-8")
@@ -92,8 +96,11 @@ def test_new_chapter_appends_to_an_explicit_list(fresh: Path) -> None:
 
 
 def test_new_chapter_on_a_one_line_list(fresh: Path) -> None:
-    replace_in(fresh / "manuscript" / "book.toml", 'dir = "band-1"',
-               'dir = "band-1"\nchapters = ["01-erstes-kapitel.md"]  # [sic]')
+    replace_in(
+        fresh / "manuscript" / "book.toml",
+        'dir = "band-1"',
+        'dir = "band-1"\nchapters = ["01-erstes-kapitel.md"]  # [sic]',
+    )
     assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Zwei").exit_code == 0
     assert volumes(fresh)[0]["chapters"] == ["01-erstes-kapitel.md", "02-zwei.md"]
 
@@ -117,8 +124,19 @@ def test_new_chapter_never_overwrites(fresh: Path) -> None:
 
 
 def test_new_volume(fresh: Path) -> None:
-    result = run("-C", str(fresh), "new", "volume", "Zweiter Band", "--isbn-ebook",
-                 "978-3-16-148410-0", "--isbn-print", "9783161484100", "--chapter", "Auftakt")
+    result = run(
+        "-C",
+        str(fresh),
+        "new",
+        "volume",
+        "Zweiter Band",
+        "--isbn-ebook",
+        "978-3-16-148410-0",
+        "--isbn-print",
+        "9783161484100",
+        "--chapter",
+        "Auftakt",
+    )
     assert result.exit_code == 0, result.output
     entry = volumes(fresh)[1]
     assert (entry["number"], entry["dir"], entry["isbn"]["ebook"]) == (2, "band-2", "978-3-16-148410-0")

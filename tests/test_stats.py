@@ -38,8 +38,9 @@ def test_words_come_from_the_text_not_the_markup(project) -> None:
     chapter = root / "manuscript" / "teil-1" / "01-anfang.md"
     text = chapter.read_text(encoding="utf-8")
     front = text[: text.index("---", 3) + 4]
-    chapter.write_text(front + "\nEins *zwei* [drei](https://example.org) vier-fünf geht's.\n",
-                       encoding="utf-8")
+    chapter.write_text(
+        front + "\nEins *zwei* [drei](https://example.org) vier-fünf geht's.\n", encoding="utf-8"
+    )
     data = json.loads(run("-C", str(root), "stats", "-f", "json").stdout)
     first = data["volumes"][0]["chapters"][0]
     assert first["words"] == 5 + 5  # title and subtitle, then the body

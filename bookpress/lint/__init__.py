@@ -53,8 +53,11 @@ class Report:
         return [f for f in self.findings if verbose or f.severity != "info"]
 
     def summary(self) -> str:
-        parts = [f"{self.counts[s]} {s}{'s' if self.counts[s] != 1 else ''}"
-                 for s in ("error", "warning") if self.counts[s]]
+        parts = [
+            f"{self.counts[s]} {s}{'s' if self.counts[s] != 1 else ''}"
+            for s in ("error", "warning")
+            if self.counts[s]
+        ]
         if self.counts["info"]:
             parts.append(f"{self.counts['info']} info")
         if self.silenced:
@@ -66,9 +69,12 @@ class Report:
         return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
 
     def to_json(self, root: Path, *, verbose: bool) -> str:
-        data = {"findings": [f.as_dict(root) for f in self.shown(verbose=verbose)],
-                "counts": {s: self.counts[s] for s in ("error", "warning", "info")},
-                "silenced": self.silenced, "files": self.files}
+        data = {
+            "findings": [f.as_dict(root) for f in self.shown(verbose=verbose)],
+            "counts": {s: self.counts[s] for s in ("error", "warning", "info")},
+            "silenced": self.silenced,
+            "files": self.files,
+        }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -81,8 +87,9 @@ def lint_project(root: Path) -> Report:
     except BookError as error:
         findings = [project.from_problem(p, manuscript / "book.toml") for p in error.problems]
         return _report(findings, {}, frozenset(), files=0)
-    texts = [text for path in project.used_sources(config, manuscript)
-             if (text := read_text(path)) is not None]
+    texts = [
+        text for path in project.used_sources(config, manuscript) if (text := read_text(path)) is not None
+    ]
     findings = _text_findings(texts, config)
     findings += list(project.unlisted(config, manuscript))
     findings += list(project.placeholder_isbns(config))
@@ -93,12 +100,21 @@ def lint_project(root: Path) -> Report:
     except BookError as error:
         # The build and the rules above may both find a thing; keep the rule's finding.
         seen = {(f.file.resolve(), f.line, f.code) for f in findings}
-        findings += [f for p in error.problems if (f := project.from_problem(p, config.path))
-                     and (f.file.resolve(), f.line, f.code) not in seen]
+        findings += [
+            f
+            for p in error.problems
+            if (f := project.from_problem(p, config.path)) and (f.file.resolve(), f.line, f.code) not in seen
+        ]
     silenced_by_file = {text.path.resolve(): text.silenced for text in texts}
     silenced_by_file.update(_unused_file_silences(findings, silenced_by_file))
-    return _report(findings, silenced_by_file, frozenset(config.ignore), files=len(texts),
-                   volumes=volumes, chapters=chapters)
+    return _report(
+        findings,
+        silenced_by_file,
+        frozenset(config.ignore),
+        files=len(texts),
+        volumes=volumes,
+        chapters=chapters,
+    )
 
 
 def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
@@ -110,8 +126,9 @@ def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
     return findings
 
 
-def _unused_file_silences(findings: list[Finding],
-                          known: dict[Path, frozenset[str]]) -> dict[Path, frozenset[str]]:
+def _unused_file_silences(
+    findings: list[Finding], known: dict[Path, frozenset[str]]
+) -> dict[Path, frozenset[str]]:
     """Silencing comments in files the build does not read (for W003 on drafts)."""
     extra: dict[Path, frozenset[str]] = {}
     for finding in findings:
@@ -122,8 +139,15 @@ def _unused_file_silences(findings: list[Finding],
     return extra
 
 
-def _report(findings: list[Finding], by_file: dict[Path, frozenset[str]], ignore: frozenset[str],
-            *, files: int, volumes: int = 0, chapters: int = 0) -> Report:
+def _report(
+    findings: list[Finding],
+    by_file: dict[Path, frozenset[str]],
+    ignore: frozenset[str],
+    *,
+    files: int,
+    volumes: int = 0,
+    chapters: int = 0,
+) -> Report:
     kept, silenced = [], 0
     for finding in dict.fromkeys(findings):
         if finding.code in ignore or finding.code in by_file.get(finding.file.resolve(), ()):
@@ -132,5 +156,11 @@ def _report(findings: list[Finding], by_file: dict[Path, frozenset[str]], ignore
             kept.append(finding)
     kept.sort(key=Finding.sort_key)
     counts = Counter(finding.severity for finding in kept)
-    return Report(findings=tuple(kept), silenced=silenced, files=files, volumes=volumes,
-                  chapters=chapters, counts=counts)
+    return Report(
+        findings=tuple(kept),
+        silenced=silenced,
+        files=files,
+        volumes=volumes,
+        chapters=chapters,
+        counts=counts,
+    )

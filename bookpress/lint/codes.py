@@ -25,22 +25,25 @@ class Code:
         return SEVERITIES[self.code[0]]
 
 
-CODES: dict[str, Code] = {c.code: c for c in (
-    Code("E001", "build-error", "a problem the build stops at (book.toml, front matter, raw HTML …)"),
-    Code("E002", "unknown-front-matter-key", "a front-matter key bookpress does not know"),
-    Code("W003", "unlisted-chapter", "a Markdown file on disk that no volume includes"),
-    Code("W004", "placeholder-isbn", "a volume still has the placeholder ISBN written by `new`"),
-    Code("E010", "broken-link", "a link to a heading or id that does not exist, or to a file"),
-    Code("E011", "broken-footnote-reference", "a footnote call [^x] without a definition"),
-    Code("W012", "unused-footnote", "a footnote defined but never called"),
-    Code("E020", "missing-image", "an image file that does not exist or lies outside the project"),
-    Code("E021", "image-without-alt", "an image without alternative text (accessibility)"),
-    Code("W022", "low-resolution-image", "a raster image under 300 ppi at the printed text width"),
-    Code("E030", "empty-chapter", "a chapter with front matter but no text"),
-    Code("W031", "heading-skip", "a heading level that skips one (H2 followed by H4)"),
-    Code("W032", "title-repeated", "the chapter title repeated as an H1 in the body"),
-    Code("W040", "ambiguous-quote", "a straight quote the typography pass could not pair"),
-    Code("W041", "double-space", "two or more spaces between words"),
-    Code("I042", "guessed-quote", "a straight quote or apostrophe the typography pass converted"),
-    Code("I043", "guessed-dash", "a hyphen or '--' the typography pass turned into a dash"),
-)}
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("E001", "build-error", "a problem the build stops at (book.toml, front matter, raw HTML …)"),
+        Code("E002", "unknown-front-matter-key", "a front-matter key bookpress does not know"),
+        Code("W003", "unlisted-chapter", "a Markdown file on disk that no volume includes"),
+        Code("W004", "placeholder-isbn", "a volume still has the placeholder ISBN written by `new`"),
+        Code("E010", "broken-link", "a link to a heading or id that does not exist, or to a file"),
+        Code("E011", "broken-footnote-reference", "a footnote call [^x] without a definition"),
+        Code("W012", "unused-footnote", "a footnote defined but never called"),
+        Code("E020", "missing-image", "an image file that does not exist or lies outside the project"),
+        Code("E021", "image-without-alt", "an image without alternative text (accessibility)"),
+        Code("W022", "low-resolution-image", "a raster image under 300 ppi at the printed text width"),
+        Code("E030", "empty-chapter", "a chapter with front matter but no text"),
+        Code("W031", "heading-skip", "a heading level that skips one (H2 followed by H4)"),
+        Code("W032", "title-repeated", "the chapter title repeated as an H1 in the body"),
+        Code("W040", "ambiguous-quote", "a straight quote the typography pass could not pair"),
+        Code("W041", "double-space", "two or more spaces between words"),
+        Code("I042", "guessed-quote", "a straight quote or apostrophe the typography pass converted"),
+        Code("I043", "guessed-dash", "a hyphen or '--' the typography pass turned into a dash"),
+    )
+}

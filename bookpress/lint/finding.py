@@ -31,13 +31,18 @@ class Finding:
 
     def format(self, root: Path, *, code: str | None = None) -> str:
         """``file:line:column: code: message``; ``code`` may be the code dressed in colour."""
-        return (f"{self.shown_path(root)}:{self.line}:{self.column}: {code or self.code}: "
-                f"{self.message}")
+        return f"{self.shown_path(root)}:{self.line}:{self.column}: {code or self.code}: {self.message}"
 
     def as_dict(self, root: Path) -> dict[str, object]:
-        return {"file": self.shown_path(root), "line": self.line, "column": self.column,
-                "code": self.code, "name": CODES[self.code].name, "severity": self.severity,
-                "message": self.message}
+        return {
+            "file": self.shown_path(root),
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "name": CODES[self.code].name,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (str(self.file), self.line, self.column, self.code)

@@ -30,8 +30,13 @@ def images(text: Text, settings: PrintSettings) -> Iterator[Finding]:
     for number, line in text.masked.items():
         for column, src, alt in _images_in(line):
             if not alt.strip():
-                yield Finding(text.path, number, column, "E021",
-                              f"image '{src}' has no alternative text; describe it in ![…]")
+                yield Finding(
+                    text.path,
+                    number,
+                    column,
+                    "E021",
+                    f"image '{src}' has no alternative text; describe it in ![…]",
+                )
             finding = _resolution(text.path, number, column, src, settings)
             if finding is not None:
                 yield finding
@@ -41,13 +46,14 @@ def _images_in(line: str) -> Iterator[tuple[int, str, str]]:
     for match in _MARKDOWN_IMAGE.finditer(line):
         yield match.start() + 1, match.group("src"), match.group("alt")
     for match in _HTML_IMAGE.finditer(line):
-        attributes = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-                      for m in _ATTRIBUTE.finditer(match.group(0))}
+        attributes = {
+            m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTRIBUTE.finditer(match.group(0))
+        }
         yield match.start() + 1, attributes.get("src", ""), attributes.get("alt", "")
 
 
-def _resolution(path: Path, line: int, column: int, src: str,
-                settings: PrintSettings) -> Finding | None:
+def _resolution(path: Path, line: int, column: int, src: str, settings: PrintSettings) -> Finding | None:
     target = path.parent / PurePosixPath(src)
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", src) or target.suffix.lower() in RESOLUTION_FREE:
         return None
@@ -59,6 +65,11 @@ def _resolution(path: Path, line: int, column: int, src: str,
     ppi = size[0] / (width_mm / MM_PER_INCH)
     if ppi >= MIN_PPI:
         return None
-    return Finding(path, line, column, "W022",
-                   f"image '{src}' is {size[0]} px wide: {ppi:.0f} ppi at the printed text width "
-                   f"of {width_mm:g} mm; print needs {needed} px ({MIN_PPI} ppi)")
+    return Finding(
+        path,
+        line,
+        column,
+        "W022",
+        f"image '{src}' is {size[0]} px wide: {ppi:.0f} ppi at the printed text width "
+        f"of {width_mm:g} mm; print needs {needed} px ({MIN_PPI} ppi)",
+    )

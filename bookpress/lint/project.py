@@ -29,8 +29,9 @@ _BUILD_CODES = (
 
 def used_sources(config: Config, manuscript: Path) -> list[Path]:
     """The Markdown files the build reads: every volume's chapters and the author page."""
-    paths = [path for volume in config.volumes
-             for path in chapter_paths(config, volume, manuscript, Collector())]
+    paths = [
+        path for volume in config.volumes for path in chapter_paths(config, volume, manuscript, Collector())
+    ]
     author_page = manuscript / config.author_page
     if author_page.is_file():
         paths.append(author_page)
@@ -63,9 +64,14 @@ def placeholder_isbns(config: Config) -> Iterator[Finding]:
         for edition, isbn in (("ebook", volume.isbn_ebook), ("print", volume.isbn_print)):
             if normalise_isbn(isbn) == placeholder:
                 line = config.locator.find(("volumes", volume.index, "isbn", edition)) or 1
-                yield Finding(config.path, line, 1, "W004",
-                              f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
-                              "enter the real ISBN before publishing")
+                yield Finding(
+                    config.path,
+                    line,
+                    1,
+                    "W004",
+                    f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
+                    "enter the real ISBN before publishing",
+                )
 
 
 def from_problem(problem: Problem, fallback: Path) -> Finding:

@@ -32,20 +32,28 @@ def footnotes(text: Text) -> Iterator[Finding]:
             name = call.group(1)
             called.add(name)
             if name not in definitions:
-                yield Finding(text.path, number, call.start() + 1, "E011",
-                              f"footnote [^{name}] is called here but never defined; "
-                              f"add a line '[^{name}]: …'")
+                yield Finding(
+                    text.path,
+                    number,
+                    call.start() + 1,
+                    "E011",
+                    f"footnote [^{name}] is called here but never defined; add a line '[^{name}]: …'",
+                )
     for name, number in definitions.items():
         if name not in called:
-            yield Finding(text.path, number, 1, "W012",
-                          f"footnote [^{name}] is defined but never called; it will not be printed")
+            yield Finding(
+                text.path,
+                number,
+                1,
+                "W012",
+                f"footnote [^{name}] is defined but never called; it will not be printed",
+            )
 
 
 def empty(text: Text) -> Iterator[Finding]:
     """E030 a chapter without text (comments do not count)."""
     if not any(visible(line) for line in text.masked.values()):
-        yield Finding(text.path, text.body_line, 1, "E030",
-                      "the chapter has front matter but no text")
+        yield Finding(text.path, text.body_line, 1, "E030", "the chapter has front matter but no text")
 
 
 def headings(text: Text) -> Iterator[Finding]:
@@ -53,9 +61,14 @@ def headings(text: Text) -> Iterator[Finding]:
     previous = 1
     for heading in text.headings:
         if heading.level > previous + 1:
-            yield Finding(text.path, heading.line, 1, "W031",
-                          f"heading level skips from H{previous} to H{heading.level}; "
-                          f"use {'#' * (previous + 1)} (H{previous + 1})")
+            yield Finding(
+                text.path,
+                heading.line,
+                1,
+                "W031",
+                f"heading level skips from H{previous} to H{heading.level}; "
+                f"use {'#' * (previous + 1)} (H{previous + 1})",
+            )
         previous = heading.level
 
 
@@ -64,9 +77,13 @@ def title_repeated(text: Text) -> Iterator[Finding]:
     title = _comparable(text.title)
     for heading in text.headings:
         if heading.level == 1 and title and _comparable(heading.text) == title:
-            yield Finding(text.path, heading.line, 1, "W032",
-                          "the chapter title is printed from the front matter; remove this "
-                          "repeated '# …' heading")
+            yield Finding(
+                text.path,
+                heading.line,
+                1,
+                "W032",
+                "the chapter title is printed from the front matter; remove this repeated '# …' heading",
+            )
 
 
 def _comparable(value: str) -> str:
@@ -79,8 +96,13 @@ def double_spaces(text: Text) -> Iterator[Finding]:
         if line.lstrip().startswith("|"):
             continue
         for match in _DOUBLE_SPACE.finditer(line):
-            yield Finding(text.path, number, match.start() + 1, "W041",
-                          f"{len(match.group(0))} spaces between words; use one")
+            yield Finding(
+                text.path,
+                number,
+                match.start() + 1,
+                "W041",
+                f"{len(match.group(0))} spaces between words; use one",
+            )
 
 
 def typographic_guesses(text: Text) -> Iterator[Finding]:
@@ -96,15 +118,26 @@ def _block_guesses(text: Text, block: Block) -> Iterator[Finding]:
     for guess in guesses:
         line, column = block.positions[guess.offset]
         if guess.offset in unpaired:
-            yield Finding(text.path, line, column, "W040",
-                          f"straight quote {guess.original} has no partner in this paragraph; "
-                          f"it became {guess.replacement} — type „…“ or ‚…‘ (or ’) yourself here")
+            yield Finding(
+                text.path,
+                line,
+                column,
+                "W040",
+                f"straight quote {guess.original} has no partner in this paragraph; "
+                f"it became {guess.replacement} — type „…“ or ‚…‘ (or ’) yourself here",
+            )
         elif guess.kind == "dash":
-            yield Finding(text.path, line, column, "I043",
-                          f"'{guess.original}' became a dash ({guess.replacement})")
+            yield Finding(
+                text.path, line, column, "I043", f"'{guess.original}' became a dash ({guess.replacement})"
+            )
         else:
-            yield Finding(text.path, line, column, "I042",
-                          f"straight {guess.kind} {guess.original} became {guess.replacement}")
+            yield Finding(
+                text.path,
+                line,
+                column,
+                "I042",
+                f"straight {guess.kind} {guess.original} became {guess.replacement}",
+            )
 
 
 def _unpaired(source: str, chosen: dict[int, typography.Guess]) -> set[int]:
@@ -134,5 +167,4 @@ def _alone(source: str, offset: int) -> bool:
     return before.isspace() and after.isspace() and source[offset] in "\"'"
 
 
-RULES: tuple[Rule, ...] = (footnotes, empty, headings, title_repeated, double_spaces,
-                           typographic_guesses)
+RULES: tuple[Rule, ...] = (footnotes, empty, headings, title_repeated, double_spaces, typographic_guesses)

@@ -90,14 +90,23 @@ def read_text(path: Path) -> Text | None:
         return None
     meta_lines, title = _front_matter(lines[1:end])
     body_line = end + 2
-    body = "\n".join(lines[end + 1:])
-    silenced = frozenset(code for match in _SILENCE.finditer(body)
-                         for code in re.split(r"[\s,]+", match.group(1)) if code)
+    body = "\n".join(lines[end + 1 :])
+    silenced = frozenset(
+        code for match in _SILENCE.finditer(body) for code in re.split(r"[\s,]+", match.group(1)) if code
+    )
     masked = _mask(body, body_line)
     blocks, headings = _Blocks(masked).build()
-    return Text(path=path, lines=tuple(lines), body_line=body_line, title=title,
-                meta_lines=meta_lines, masked=masked, blocks=tuple(blocks),
-                headings=tuple(headings), silenced=silenced)
+    return Text(
+        path=path,
+        lines=tuple(lines),
+        body_line=body_line,
+        title=title,
+        meta_lines=meta_lines,
+        masked=masked,
+        blocks=tuple(blocks),
+        headings=tuple(headings),
+        silenced=silenced,
+    )
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, int], str]:
@@ -163,7 +172,7 @@ class _Blocks:
             if not self.previous_quote:
                 self.flush()
             self.previous_quote = True
-            line = " " * quote.end() + line[quote.end():]
+            line = " " * quote.end() + line[quote.end() :]
         else:
             self.previous_quote = False
         if not visible(line):
@@ -195,8 +204,7 @@ class _Blocks:
             return True
         setext = _SETEXT.match(line)
         if setext and self.block_lines == 1:
-            self.headings.append(Heading(1 if setext.group(1)[0] == "=" else 2, self._plain(),
-                                         number - 1))
+            self.headings.append(Heading(1 if setext.group(1)[0] == "=" else 2, self._plain(), number - 1))
             self.flush()
             return True
         return False

@@ -1,0 +1,206 @@
+"""``bookpress preview``: the HTML edition of a volume in the browser, reloaded on every save.
+
+A small HTTP server bound to 127.0.0.1 only. The page is built from the same
+fragments as the EPUB and PDF (``renderers/html.py``), styled by the book's own
+``fonts.css`` and ``base.css`` plus a screen layout, with the contents as a
+sidebar. The page polls ``/__version`` (a fingerprint of the sources) and
+reloads itself when it changes; the server rebuilds the page on the next
+request. While the book cannot be built, the page lists the problems instead.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import mimetypes
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .build import select_volumes
+from .errors import BookError
+from .loader import load_book, manuscript_dir
+from .model import Book, Volume, roman, volume_title
+from .renderers import html
+
+ASSETS = Path(__file__).parent / "defaults"
+DEFAULT_PORT = 8000
+WATCHED = ("manuscript", "styles")
+STATIC = {"styles": None, "manuscript": (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")}
+BOOK_CSS = ("fonts.css", "base.css")
+
+
+def fingerprint(root: Path) -> str:
+    """Changes whenever a file under manuscript/ or styles/ is added, removed or saved."""
+    digest = hashlib.sha1()
+    for folder in WATCHED:
+        for directory, subdirs, files in sorted(os.walk(root / folder)):
+            subdirs.sort()
+            for name in sorted(files):
+                path = Path(directory) / name
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Preview:
+    """What the server shows: one volume of the project at ``root``, rebuilt when needed."""
+
+    root: Path
+    volume: str | None  # "III" or "3"; None: the last volume
+    _version: str = ""
+    _page: bytes = b""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def page(self, volume: str | None) -> tuple[bytes, str]:
+        """The HTML page for ``volume`` (or the default one) and the version it shows."""
+        version = fingerprint(self.root)
+        key = f"{version}:{volume}"
+        with self._lock:
+            if key != self._version:
+                self._page = self._render(version, volume or self.volume).encode("utf-8")
+                self._version = key
+            return self._page, version
+
+    def _render(self, version: str, volume: str | None) -> str:
+        try:
+            book = load_book(self.root)
+            chosen = select_volumes(book, (volume,))[0] if volume else book.volumes[-1]
+        except BookError as error:
+            return problems_page(error, version)
+        return volume_page(book, chosen, version)
+
+
+def volume_page(book: Book, volume: Volume, version: str) -> str:
+    """The whole volume as one HTML page with the contents as navigation."""
+    href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
+    href[book.author_page.anchor] = f"#{book.author_page.anchor}"
+    current = ' aria-current="page"'
+    volumes = "".join(
+        f'<li><a href="/?band={v.number}"{current if v is volume else ""}>{roman(v.number)}</a></li>'
+        for v in book.volumes
+    )
+    body = "\n".join(
+        [
+            html.title_page(book, volume),
+            *(html.chapter(book, volume, chapter) for chapter in volume.chapters),
+            html.author_page(book),
+        ]
+    )
+    nav = (
+        f'<div class="preview-nav">\n<nav class="volumes-nav" aria-label="Bände">'
+        f'<ul class="volumes">{volumes}</ul></nav>\n{html.contents(book, volume, href)}\n</div>'
+    )
+    return _shell(
+        book.series.language,
+        volume_title(book.series, volume),
+        version,
+        f'{nav}\n<main class="preview-book">\n{body}\n</main>',
+    )
+
+
+def problems_page(error: BookError, version: str) -> str:
+    """What the browser shows while the book cannot be built."""
+    items = "\n".join(f"<li>{escape(problem.format())}</li>" for problem in error.problems)
+    body = (
+        f'<main class="preview-book"><h1>The book cannot be built right now</h1>\n'
+        f'<ul class="preview-problems">\n{items}\n</ul>\n'
+        "<p>Fix and save: this page reloads by itself.</p></main>"
+    )
+    return _shell("en", "bookpress: problems", version, body)
+
+
+def _shell(lang: str, title: str, version: str, body: str) -> str:
+    links = "".join(f'<link rel="stylesheet" href="/styles/{name}"/>\n' for name in BOOK_CSS)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}" data-version="{version}">\n<head>\n'
+        f'<meta charset="utf-8"/>\n<meta name="viewport" content="width=device-width"/>\n'
+        f"<title>{escape(title)}</title>\n{links}"
+        '<link rel="stylesheet" href="/__bookpress/preview.css"/>\n'
+        '<script src="/__bookpress/preview.js" defer="defer"></script>\n'
+        f'</head>\n<body class="preview">\n{body}\n</body>\n</html>\n'
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    preview: Preview
+    log: Callable[[str], None]
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        if path == "/":
+            volume = parse_qs(url.query).get("band", [None])[0]
+            page, _ = self.preview.page(volume)
+            self._send(page, "text/html; charset=utf-8")
+        elif path == "/__version":
+            self._send(fingerprint(self.preview.root).encode(), "text/plain; charset=utf-8")
+        elif path.startswith("/__bookpress/"):
+            self._file(ASSETS, path.removeprefix("/__bookpress/"), (".css", ".js"))
+        else:
+            folder, _, rest = path.lstrip("/").partition("/")
+            if folder in STATIC:
+                self._file(self.preview.root / folder, rest, STATIC[folder])
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _file(self, folder: Path, name: str, suffixes: tuple[str, ...] | None) -> None:
+        """Serve a file inside ``folder`` (after resolving links), of an allowed type."""
+        target = (folder / name).resolve()
+        allowed = suffixes is None or target.suffix.lower() in suffixes
+        if not (target.is_relative_to(folder.resolve()) and target.is_file() and allowed):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(target.read_bytes(), kind)
+
+    def _send(self, data: bytes, kind: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        self.log(format % args)
+
+
+def serve(
+    root: Path,
+    *,
+    volume: str | None,
+    port: int | None,
+    on_ready: Callable[[str], None],
+    log: Callable[[str], None] = lambda line: None,
+) -> None:
+    """Serve the preview on 127.0.0.1 until interrupted. ``port`` None: 8000, or any free one."""
+    if not (manuscript_dir(root) / "book.toml").is_file():
+        raise BookError(
+            "book.toml not found; is this a bookpress project?", file=manuscript_dir(root) / "book.toml"
+        )
+    preview = Preview(root.resolve(), volume)  # build problems show in the page, not here
+    handler = type("Handler", (_Handler,), {"preview": preview, "log": staticmethod(log)})
+    server = _bind(handler, port)
+    with server:
+        on_ready(f"http://127.0.0.1:{server.server_address[1]}/")
+        server.serve_forever(poll_interval=0.2)
+
+
+def _bind(handler: type[BaseHTTPRequestHandler], port: int | None) -> ThreadingHTTPServer:
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", DEFAULT_PORT if port is None else port), handler)
+    except OSError as error:
+        if port is None and error.errno == errno.EADDRINUSE:
+            return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        raise
