@@ -33,6 +33,22 @@ def _epub(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
     return epub.render(book, volume, timestamp=timestamp)
 
 
+def _print(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+    from . import pdf  # WeasyPrint loads slowly: only when a PDF is built
+
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf.PRINT)
+
+
+def _screen(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+    from . import pdf
+
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf.SCREEN)
+
+
 PROFILES: dict[str, Profile] = {
     "ebook": Profile("ebook", "epub", "EPUB 3 for the ebook stores", _epub),
+    "print": Profile("print", "pdf", "PDF for print on demand: trim size, bleed, embedded fonts",
+                     _print),
+    "screen": Profile("screen", "pdf", "tagged PDF for reading on screen, with live links",
+                      _screen),
 }

@@ -1,0 +1,155 @@
+"""The one HTML document of a volume's PDF, joined from the shared fragments.
+
+Order: half-title, title page, imprint (its back), contents, the chapters, the
+author page. Everything print-specific is added here and styled by
+``styles/print.css``: footnotes moved to their calls (WeasyPrint's
+``float: footnote`` sets them at the foot of the page that holds the element),
+bookmark labels, the left running head, and the PDF metadata as ``<meta>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from html import escape
+
+from lxml import etree
+
+from ..model import Book, Chapter, Volume, chapter_code, volume_title
+from . import html
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+GENERATOR = "bookpress"
+BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", "section"}
+
+
+def note_css(notes: set[str]) -> str:
+    """CSS that lets the blocks calling ``notes`` end a page with a single line.
+
+    WeasyPrint can set a note one page after its call when widows move the
+    call's line to the next page after the note was laid out (issues #1564,
+    #2432); for those blocks alone a single last line is the lesser evil.
+    """
+    return "".join(f'[data-notes~="{note}"] {{ widows: 1; orphans: 1; }}\n' for note in sorted(notes))
+
+
+def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
+    """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
+    lang = book.series.language
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
+            f"{_metadata(book, volume, timestamp)}</head>\n"
+            f'<body class="{profile}" data-running-head="{escape(volume_title(book.series, volume))}">\n'
+            f"{_body(book, volume)}\n</body>\n</html>\n")
+
+
+def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
+    """Title, authors, subject, keywords and dates, as WeasyPrint reads them into the PDF."""
+    series = book.series
+    # W3C date with an explicit zone, so the PDF date does not depend on the machine's.
+    date = timestamp.replace(microsecond=0).isoformat() + "Z"
+    fields = [("author", author.name) for author in series.authors]
+    fields += [("description", volume.subtitle or series.description),
+               ("keywords", ", ".join(series.subjects)),
+               ("generator", GENERATOR),
+               ("dcterms.created", date),
+               ("dcterms.modified", date)]
+    meta = "".join(f'<meta name="{name}" content="{escape(value)}"/>\n' for name, value in fields)
+    return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
+
+
+def _body(book: Book, volume: Volume) -> str:
+    href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
+    href[book.author_page.anchor] = f"#{book.author_page.anchor}"
+    chapters = "\n".join(
+        _bookmarked(html.chapter(book, volume, _with_inline_notes(chapter)),
+                    f"{chapter_code(volume, chapter)} {chapter.doc.title}")
+        for chapter in volume.chapters)
+    return "\n".join([
+        html.half_title(book, volume),
+        _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
+        _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
+        _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
+        f'<div class="mainmatter">\n{chapters}\n</div>',
+        _bookmarked(html.author_page(book), book.author_page.title),
+    ])
+
+
+def _bookmarked(fragment: str, label: str) -> str:
+    """Give the fragment's outermost element the label of its PDF bookmark."""
+    end = fragment.index(">")
+    if fragment[end - 1] == "/":
+        end -= 1
+    return f'{fragment[:end]} data-bookmark="{escape(label)}"{fragment[end:]}'
+
+
+def _with_inline_notes(chapter: Chapter) -> Chapter:
+    """The chapter with each footnote moved from the chapter's end to its call."""
+    doc = replace(chapter.doc, html=inline_footnotes(chapter.doc.html))
+    return replace(chapter, doc=doc)
+
+
+def inline_footnotes(fragment: str) -> str:
+    """Replace every ``a.noteref`` by a ``span.footnote`` holding the note's text.
+
+    A note called twice is set once, at its first call; later calls keep the
+    number as plain text. Paragraphs of a long note are joined by line breaks,
+    since the note is now inline content of the calling paragraph.
+    """
+    tree = etree.fromstring(f'<div xmlns="{XHTML}" xmlns:epub="{OPS}">{fragment}</div>')
+    notes = {aside.get("id"): aside for aside in tree.iterfind(f"{{{XHTML}}}aside[@class='footnote']")}
+    for call in list(tree.iter(f"{{{XHTML}}}a")):
+        if call.get("class") != "noteref":
+            continue
+        aside = notes.pop(call.get("href", "")[1:], None)
+        replacement = _note_span(aside, call.text or "") if aside is not None else _repeat(call)
+        replacement.tail = call.tail
+        if aside is not None:
+            _mark_block(call, aside.get("id"))
+        call.getparent().replace(call, replacement)
+    for aside in tree.iterfind(f"{{{XHTML}}}aside[@class='footnote']"):
+        tree.remove(aside)
+    text = etree.tostring(tree, encoding="unicode")
+    return text[text.index(">") + 1: text.rindex("</div>")].strip()
+
+
+def _mark_block(call: etree._Element, note: str) -> None:
+    """List the note's id in ``data-notes`` of the block that holds its call."""
+    block = next((node for node in call.iterancestors() if _local(node) in BLOCKS), None)
+    if block is not None:
+        block.set("data-notes", f"{block.get('data-notes', '')} {note}".strip())
+
+
+def _local(element: etree._Element) -> str:
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _note_span(aside: etree._Element, number: str) -> etree._Element:
+    span = etree.Element(f"{{{XHTML}}}span", {"class": "footnote", "id": aside.get("id"),
+                                              "data-note": number})
+    for index, paragraph in enumerate(aside.iterfind(f"{{{XHTML}}}p")):
+        if index:
+            etree.SubElement(span, f"{{{XHTML}}}br")
+        for back in paragraph.iterfind(f"{{{XHTML}}}a[@class='backlink']"):
+            paragraph.text = (paragraph.text or "") + (back.tail or "").lstrip()
+            paragraph.remove(back)
+        _append_content(span, paragraph)
+    return span
+
+
+def _append_content(target: etree._Element, source: etree._Element) -> None:
+    """Move the text and children of ``source`` to the end of ``target``."""
+    if source.text:
+        last = target[-1] if len(target) else None
+        if last is None:
+            target.text = (target.text or "") + source.text
+        else:
+            last.tail = (last.tail or "") + source.text
+    for child in list(source):
+        target.append(child)
+
+
+def _repeat(call: etree._Element) -> etree._Element:
+    span = etree.Element(f"{{{XHTML}}}span", {"class": "noteref-repeat"})
+    span.text = call.text
+    return span

@@ -1,0 +1,386 @@
+"""The print and screen PDFs, read back with pypdf.
+
+The sample series is rendered once per session (print for every volume,
+screen for one); fixture books cover geometry options and rejected input.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from bookpress.build import timestamp
+from bookpress.errors import BookError
+from bookpress.loader import load_book
+from bookpress.model import Book, Volume
+from bookpress.renderers import PROFILES, pdf
+from conftest import REPO, replace_in
+
+MM = 72 / 25.4
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+
+
+def render(book: Book, volume: Volume, profile: str) -> bytes:
+    return PROFILES[profile].render(book, volume, timestamp(volume))
+
+
+@pytest.fixture(scope="session")
+def sample() -> Book:
+    return load_book(REPO)
+
+
+@pytest.fixture(scope="session")
+def printed(sample: Book) -> dict[int, bytes]:
+    """The print PDF of every sample volume, by volume number."""
+    return {volume.number: render(sample, volume, "print") for volume in sample.volumes}
+
+
+@pytest.fixture(scope="session")
+def screen(sample: Book) -> bytes:
+    return render(sample, sample.volume(3), "screen")
+
+
+def read(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def size_mm(box: object) -> tuple[float, float]:
+    return round(float(box.width) / MM, 2), round(float(box.height) / MM, 2)
+
+
+def starts(reader: PdfReader) -> dict[str, int]:
+    """Top-level bookmark title -> 0-based index of the page it points at."""
+    return {item.title: reader.get_destination_page_number(item)
+            for item in reader.outline if not isinstance(item, list)}
+
+
+def chapter_starts(reader: PdfReader, volume: Volume) -> list[int]:
+    marks = starts(reader)
+    return [next(index for title, index in marks.items() if title.endswith(chapter.doc.title))
+            for chapter in volume.chapters]
+
+
+def flat(text: str) -> str:
+    """Page text with line-end hyphenation undone and blanks collapsed."""
+    return " ".join(text.replace(f"{HYPHEN}\n", "").replace("\u00ad", "").split())
+
+
+# Page geometry
+
+
+def test_print_boxes_are_trim_size_plus_bleed(printed: dict[int, bytes]) -> None:
+    for page in read(printed[3]).pages:
+        assert size_mm(page.trimbox) == (120.0, 190.0)
+        assert size_mm(page.bleedbox) == (126.0, 196.0)
+        assert size_mm(page.mediabox) == (126.0, 196.0)
+        assert float(page.trimbox.left) - float(page.mediabox.left) == pytest.approx(3 * MM)
+
+
+def test_screen_pages_are_trim_size_without_bleed(screen: bytes) -> None:
+    for page in read(screen).pages:
+        assert size_mm(page.mediabox) == size_mm(page.trimbox) == (120.0, 190.0)
+        assert size_mm(page.bleedbox) == (120.0, 190.0)
+
+
+def test_trim_bleed_and_crop_marks_from_book_toml(project: Callable[[str], Path]) -> None:
+    root = project("pdf-mini")
+    with open(root / "manuscript" / "book.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[print]\ntrim = "a5"\nbleed_mm = 5\ncrop_marks = true\n')
+    book = load_book(root)
+    page = read(render(book, book.volumes[0], "print")).pages[0]
+    assert size_mm(page.trimbox) == (148.0, 210.0)
+    assert size_mm(page.bleedbox) == (158.0, 220.0)
+    # The crop marks sit outside the bleed, in the extra room of the media box.
+    assert size_mm(page.mediabox) == (148.0 + 2 * (5 + pdf.MARKS_MM), 210.0 + 2 * (5 + pdf.MARKS_MM))
+
+
+# Book structure
+
+
+def test_chapters_open_on_right_hand_pages(sample: Book, printed: dict[int, bytes]) -> None:
+    for volume in sample.volumes:
+        reader = read(printed[volume.number])
+        opening = [*chapter_starts(reader, volume), starts(reader)["Über die Autorin"]]
+        assert all(index % 2 == 0 for index in opening), opening  # index 0 is page 1, a right page
+
+
+def test_blank_page_before_a_chapter_that_would_open_on_the_left(project: Callable[[str], Path]) -> None:
+    book = load_book(project("pdf-mini"))
+    reader = read(render(book, book.volumes[0], "print"))
+    first, second = chapter_starts(reader, book.volumes[0])
+    assert second == first + 2
+    assert reader.pages[first + 1].extract_text().strip() == ""
+
+
+def test_bookmarks_for_front_matter_every_chapter_and_author_page(sample: Book,
+                                                                   printed: dict[int, bytes]) -> None:
+    volume = sample.volume(3)
+    titles = list(starts(read(printed[3])))
+    assert titles == ["Titelseite", "Impressum", "Inhalt",
+                      *(f"III/{c.position:02d} {c.doc.title}" for c in volume.chapters),
+                      "Über die Autorin"]
+
+
+def test_front_matter_order_and_imprint_on_the_back_of_the_title(printed: dict[int, bytes]) -> None:
+    marks = starts(read(printed[1]))
+    assert (marks["Titelseite"], marks["Impressum"], marks["Inhalt"]) == (2, 3, 4)
+
+
+def test_contents_page_numbers_are_the_real_start_pages(sample: Book,
+                                                        printed: dict[int, bytes]) -> None:
+    for volume in sample.volumes:
+        reader = read(printed[volume.number])
+        marks = starts(reader)
+        first = chapter_starts(reader, volume)[0]
+        contents = reader.pages[marks["Inhalt"]].extract_text()
+        listed = {title.strip(): int(number) for title, number
+                  in re.findall(r"^(?:[IVX]+/\d\d )?(.+?)[ .]+ (\d+)$", contents, re.MULTILINE)}
+        expected = {chapter.doc.title: index - first + 1
+                    for chapter, index in zip(volume.chapters, chapter_starts(reader, volume),
+                                              strict=True)}
+        expected["Über die Autorin"] = marks["Über die Autorin"] - first + 1
+        assert listed == expected
+        assert expected[volume.chapters[0].doc.title] == 1
+
+
+def test_folios_on_the_outer_edge_and_none_on_openings(sample: Book, printed: dict[int, bytes]) -> None:
+    reader = read(printed[3])
+    first = chapter_starts(reader, sample.volume(3))[0]
+    assert not re.search(r"\n\d+$", reader.pages[first].extract_text())
+    assert reader.pages[first + 1].extract_text().rstrip().endswith("\n2")
+    folio = _text_at(reader.pages[first + 1], "2")
+    assert folio < 120 * MM / 2  # left page: number on the left
+    folio = _text_at(reader.pages[first + 2], "3")
+    assert folio > 120 * MM / 2  # right page: number on the right
+    assert reader.pages[starts(reader)["Titelseite"]].extract_text().strip().endswith("Verlag")
+
+
+def _text_at(page: object, wanted: str) -> float:
+    """x position of the last text run equal to ``wanted`` on the page."""
+    found: list[float] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.strip() == wanted:
+            found.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    assert found, f"no '{wanted}' on the page"
+    return found[-1]
+
+
+def test_running_heads_volume_left_chapter_right(sample: Book, printed: dict[int, bytes]) -> None:
+    volume = sample.volume(3)
+    reader = read(printed[3])
+    first = chapter_starts(reader, volume)[0]
+    left = reader.pages[first + 1].extract_text()
+    right = reader.pages[first + 2].extract_text()
+    assert "#VUCA III: Lernen und Führen" in left
+    assert volume.chapters[0].doc.title in right.splitlines()
+
+
+# Typesetting
+
+
+def test_all_fonts_embedded_and_only_the_book_face(printed: dict[int, bytes], screen: bytes) -> None:
+    for data in [*printed.values(), screen]:
+        reader = read(data)
+        names = set()
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+                names.add(font["/BaseFont"].split("+", 1)[1])
+        assert names <= {"Libertine", "Libertine-Italic", "Libertine-Bold", "Libertine-BoldItalic"}
+
+
+def test_fallback_font_fails_the_build(project: Callable[[str], Path]) -> None:
+    root = project("pdf-mini")
+    with open(root / "styles" / "print.css", "a", encoding="utf-8") as css:
+        css.write('\nbody { font-family: "DejaVu Sans", sans-serif; }\n')
+    book = load_book(root)
+    with pytest.raises(BookError, match="system font"):
+        render(book, book.volumes[0], "print")
+
+
+def test_german_paragraphs_are_hyphenated_at_line_ends(printed: dict[int, bytes]) -> None:
+    text = "\n".join(page.extract_text() for page in read(printed[3]).pages)
+    assert re.search(rf"[a-zäöüß]{HYPHEN}\n[a-zäöüß]", text)
+
+
+def test_hyphenation_list_words_break_only_where_listed(printed: dict[int, bytes]) -> None:
+    text = "\n".join(page.extract_text() for data in printed.values() for page in read(data).pages)
+    for wrong in ("Brü‐ckenk", "Brückenk‐", "Fort‐s", "Deut‐sch"):
+        assert wrong.replace("‐", f"{HYPHEN}\n") not in text
+
+
+def test_footnotes_on_the_page_of_their_call(sample: Book, printed: dict[int, bytes]) -> None:
+    checked = 0
+    for volume in sample.volumes:
+        pages = [flat(page.extract_text()) for page in read(printed[volume.number]).pages]
+        for chapter in volume.chapters:
+            for number, before, note in _notes(chapter.doc.html):
+                call = f"{before}{number}"
+                with_note = [i for i, text in enumerate(pages) if f"{number} {note}" in text]
+                assert with_note, f"note {number} of {chapter.doc.anchor} not found"
+                assert call in pages[with_note[0]], f"{chapter.doc.anchor} note {number}"
+                checked += 1
+    assert checked >= 10
+
+
+def _notes(html: str) -> list[tuple[str, str, str]]:
+    """(number, the word before the call, the note's first words) of each footnote."""
+    plain = re.sub(r'<a class="noteref"[^>]*>(\d+)</a>', r"⟨\1⟩", html)
+    plain = re.sub(r'<a class="backlink"[^>]*>(\d+)</a>', r"⟪\1⟫", plain)
+    plain = " ".join(re.sub(r"<[^>]+>", "", plain).replace("\u00ad", "").split())
+    notes = dict(re.findall(r"⟪(\d+)⟫ (\S+ \S+ \S+)", plain))
+    return [(number, before, notes[number]) for before, number in re.findall(r"(\S+)⟨(\d+)⟩", plain)]
+
+
+# Profiles, metadata, determinism
+
+
+def test_metadata_from_the_book_with_the_volume_date(sample: Book, printed: dict[int, bytes]) -> None:
+    reader = read(printed[3])
+    info = reader.metadata
+    assert info.title == "#VUCA III: Lernen und Führen"
+    assert info.author == "Dr. Angelica Laurencon"
+    assert info.subject == "Wissen teilen über Grenzen hinweg"
+    assert "Führung" in info["/Keywords"]
+    assert info.creator == "bookpress"
+    date = timestamp(sample.volume(3)).strftime("D:%Y%m%d%H%M%SZ")
+    assert info["/CreationDate"] == info["/ModDate"] == date
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_rebuilds_are_byte_identical(sample: Book, printed: dict[int, bytes], screen: bytes) -> None:
+    assert render(sample, sample.volume(3), "print") == printed[3]
+    assert render(sample, sample.volume(3), "screen") == screen
+    ids = read(printed[3]).trailer["/ID"]
+    assert ids[0] == pdf.identifier(sample.volume(3), pdf.PRINT)
+
+
+def test_screen_pdf_is_tagged_for_pdf_ua_1(screen: bytes) -> None:
+    reader = read(screen)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfuaid:part="1"' in xmp and b"#VUCA III: Lernen und F" in xmp
+    assert all("/StructParents" in page for page in reader.pages)
+
+
+def test_print_pdf_is_untagged(printed: dict[int, bytes]) -> None:
+    root = read(printed[3]).trailer["/Root"]
+    assert "/StructTreeRoot" not in root
+
+
+def test_figures_in_the_screen_pdf_have_their_alt_text(sample: Book) -> None:
+    reader = read(render(sample, sample.volume(2), "screen"))
+    alts = []
+
+    def visit(node: object) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(node.get("/Alt"))
+            kids = node.get("/K", [])
+            for kid in kids if isinstance(kids, list) else [kids]:
+                visit(kid)
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert alts and all(alt and alt.startswith("Schematische Netzwerkgrafik") for alt in alts)
+
+
+def test_profiles_registered_for_the_cli() -> None:
+    assert {name: p.format for name, p in PROFILES.items() if p.format == "pdf"} == {
+        "print": "pdf", "screen": "pdf"}
+
+
+# Images
+
+
+def test_low_resolution_image_is_named_in_a_warning(project: Callable[[str], Path],
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    root = project("pdf-mini")
+    Image.new("RGB", (300, 200), "white").save(root / "manuscript" / "grob.png")
+    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
+        "---\ntitle: Bild\n---\n\n![Ein grobes Bild](../grob.png)\n", encoding="utf-8")
+    book = load_book(root)
+    with caplog.at_level(logging.WARNING, logger="bookpress"):
+        render(book, book.volumes[0], "print")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("manuscript/grob.png: printed at ") and "ppi" in m for m in warnings)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bookpress"):
+        render(book, book.volumes[0], "screen")
+    assert not caplog.records
+
+
+def test_sharp_image_gives_no_warning(project: Callable[[str], Path],
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    root = project("pdf-mini")
+    Image.new("RGB", (1200, 800), "white").save(root / "manuscript" / "fein.png")
+    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
+        "---\ntitle: Bild\n---\n\n![Ein feines Bild](../fein.png)\n", encoding="utf-8")
+    book = load_book(root)
+    with caplog.at_level(logging.WARNING, logger="bookpress"):
+        render(book, book.volumes[0], "print")
+    assert not caplog.records
+
+
+# Nothing outside the project
+
+
+@pytest.mark.parametrize("markdown", [
+    "![Bild](../../etc/passwd)",
+    "![Bild](file:///etc/passwd)",
+    "![Bild](http://example.org/x.png)",
+    '<img src="file:///etc/passwd" alt=""/>',
+    "[Link](file:///etc/passwd)",
+    "[Link](../../etc/passwd)",
+])
+def test_outside_references_are_errors_with_chapter_and_line(project: Callable[[str], Path],
+                                                              markdown: str) -> None:
+    root = project("pdf-mini")
+    chapter = root / "manuscript" / "band-1" / "01-anfang.md"
+    replace_in(chapter, "Ein kurzes Kapitel", f"Text.\n\n{markdown}\n\nEin kurzes Kapitel")
+    with pytest.raises(BookError) as caught:
+        load_book(root)
+    problem = caught.value.problems[0]
+    assert problem.file == chapter and problem.line == 7
+
+
+@pytest.mark.parametrize("css", [
+    '@import url("file:///etc/passwd");',
+    '@import "../../../../../../etc/hostname";',
+    "body { background: url(http://example.org/x.png); }",
+    'h1 { background: url("../../../../../etc/passwd"); }',
+])
+def test_stylesheet_reaching_outside_fails_cleanly(project: Callable[[str], Path], css: str) -> None:
+    root = project("pdf-mini")
+    sheet = root / "styles" / "print.css"
+    sheet.write_text(css + "\n" + sheet.read_text(encoding="utf-8"), encoding="utf-8")
+    book = load_book(root)
+    with pytest.raises(BookError, match="inside the project folder"):
+        render(book, book.volumes[0], "print")
+
+
+def test_fetcher_allows_project_files_only(tmp_path: Path) -> None:
+    (tmp_path / "in.css").write_text("p {}", encoding="utf-8")
+    outside = tmp_path.parent / "outside.css"
+    fetcher = pdf.ProjectFetcher(tmp_path)
+    assert fetcher.allowed_path((tmp_path / "in.css").as_uri()) == tmp_path / "in.css"
+    assert fetcher.allowed_path(outside.as_uri()) is None
+    assert fetcher.allowed_path((tmp_path / "sub" / ".." / ".." / "x").as_uri()) is None
+    assert fetcher.allowed_path("https://example.org/in.css") is None
+    (tmp_path / "link.css").symlink_to("/etc/hostname")
+    assert fetcher.allowed_path((tmp_path / "link.css").as_uri()) is None
