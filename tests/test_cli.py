@@ -77,8 +77,9 @@ def test_check_writes_nothing(project) -> None:
     assert code == 0, err
     assert not (root / "output").exists()
     (root / "manuscript/teil-1/02-ende.md").write_text("", encoding="utf-8")
-    code, _, err = run("-C", str(root), "check")
-    assert code == 1 and "02-ende.md:1: is empty" in err
+    code, out, err = run("-C", str(root), "check")
+    assert code == 1 and "02-ende.md:1:1: E030: is empty" in out
+    assert "1 error" in err
 
 
 def test_missing_project_is_an_author_error(tmp_path: Path) -> None:
