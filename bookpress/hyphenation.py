@@ -122,17 +122,19 @@ def vowel_safe(word: str, positions: list[int]) -> list[int]:
     return [position for position in positions if position not in bad]
 
 
-def use_safer_german() -> None:
-    """Make Pyphen's German dictionaries (as WeasyPrint loads them) skip vowel-less pieces."""
+def use_safer_german(language: str) -> None:
+    """Make the Pyphen dictionary WeasyPrint uses for a German ``language`` skip
+    breaks that leave a piece without a vowel; other languages are left alone."""
     import pyphen  # only the PDF needs Pyphen; markup does not
 
-    german = pyphen.LANGUAGES["de_DE"]
-    # language_fallback("de") would pick de_AT; the book is set in German German.
-    pyphen.LANGUAGES["de"] = german
-    for name, path in list(pyphen.LANGUAGES.items()):
-        if (name == "de" or name.startswith("de_")) and path not in _SAFE:
-            pyphen.hdcache[path] = _vowel_safe_dict(pyphen.HyphDict)(path)
-            _SAFE.add(path)
+    if not language.lower().replace("-", "_").startswith("de"):
+        return
+    # language_fallback("de") would pick de_AT; a plain "de" book is set in German German.
+    pyphen.LANGUAGES["de"] = pyphen.LANGUAGES["de_DE"]
+    path = pyphen.LANGUAGES[pyphen.language_fallback(language.replace("-", "_"))]
+    if path not in _SAFE:
+        pyphen.hdcache[path] = _vowel_safe_dict(pyphen.HyphDict)(path)
+        _SAFE.add(path)
 
 
 _SAFE: set = set()  # dictionary paths already wrapped in this process

@@ -66,7 +66,7 @@ def test_vowel_safe_drops_breaks_around_vowelless_pieces() -> None:
 
 
 def test_safer_german_dictionary_is_what_pyphen_serves() -> None:
-    use_safer_german()
+    use_safer_german("de")
     german = pyphen.Pyphen(lang="de")
     assert german.inserted("Klarheit") == "Klarheit"
     assert german.inserted("Weiterbildung") == "Wei-ter-bil-dung"

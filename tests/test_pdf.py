@@ -47,6 +47,13 @@ def screen(sample: Book) -> bytes:
     return render(sample, sample.volume(1), "screen")
 
 
+@pytest.fixture(scope="session")
+def texts(printed: dict[int, bytes]) -> dict[int, list[str]]:
+    """The extracted text of every page of each print PDF (pypdf's extraction is slow)."""
+    return {number: [page.extract_text() for page in read(data).pages]
+            for number, data in printed.items()}
+
+
 def read(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
@@ -210,21 +217,21 @@ def test_fallback_font_fails_the_build(project: Callable[[str], Path]) -> None:
         render(book, book.volumes[0], "print")
 
 
-def test_german_paragraphs_are_hyphenated_at_line_ends(printed: dict[int, bytes]) -> None:
-    text = "\n".join(page.extract_text() for page in read(printed[3]).pages)
+def test_german_paragraphs_are_hyphenated_at_line_ends(texts: dict[int, list[str]]) -> None:
+    text = "\n".join(texts[3])
     assert re.search(rf"[a-zäöüß]{HYPHEN}\n[a-zäöüß]", text)
 
 
-def test_hyphenation_list_words_break_only_where_listed(printed: dict[int, bytes]) -> None:
-    text = "\n".join(page.extract_text() for data in printed.values() for page in read(data).pages)
+def test_hyphenation_list_words_break_only_where_listed(texts: dict[int, list[str]]) -> None:
+    text = "\n".join(page for pages in texts.values() for page in pages)
     for wrong in ("Brü‐ckenk", "Brückenk‐", "Fort‐s", "Deut‐sch"):
         assert wrong.replace("‐", f"{HYPHEN}\n") not in text
 
 
-def test_footnotes_on_the_page_of_their_call(sample: Book, printed: dict[int, bytes]) -> None:
+def test_footnotes_on_the_page_of_their_call(sample: Book, texts: dict[int, list[str]]) -> None:
     checked = 0
     for volume in sample.volumes:
-        pages = [flat(page.extract_text()) for page in read(printed[volume.number]).pages]
+        pages = [flat(text) for text in texts[volume.number]]
         for chapter in volume.chapters:
             for number, before, note in _notes(chapter.doc.html):
                 call = f"{before}{number}"

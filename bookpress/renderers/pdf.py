@@ -81,7 +81,7 @@ class ProjectFetcher(URLFetcher):
 
 def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile) -> bytes:
     """The PDF of ``volume`` in ``profile`` as bytes; the same input gives the same bytes."""
-    use_safer_german()
+    use_safer_german(book.series.language)
     source = pdf_html.document(book, volume, timestamp=timestamp, profile=profile.name)
     css = _stylesheet_texts(book, profile)
     try:
