@@ -397,3 +397,22 @@ def test_fetcher_allows_project_files_only(tmp_path: Path) -> None:
     assert fetcher.allowed_path("https://example.org/in.css") is None
     (tmp_path / "link.css").symlink_to("/etc/hostname")
     assert fetcher.allowed_path((tmp_path / "link.css").as_uri()) is None
+
+
+# The PDF document's HTML
+
+
+def test_notes_move_to_their_calls_and_a_second_call_keeps_the_number() -> None:
+    from bookpress.renderers.pdf_html import inline_footnotes, note_css
+
+    fragment = (
+        '<p>Erst<a class="noteref" id="c-fnref-1" href="#c-fn-1" role="doc-noteref" '
+        'epub:type="noteref">1</a> dann<a class="noteref" id="c-fnref-1-2" href="#c-fn-1">1</a>.</p>\n'
+        '<aside class="footnote" id="c-fn-1" epub:type="footnote"><p><a class="backlink" '
+        'href="#c-fnref-1">1</a> Die <em>Notiz</em>.</p><p>Zweiter Absatz.</p></aside>')
+    result = inline_footnotes(fragment)
+    assert "<aside" not in result
+    assert ('<p data-notes="c-fn-1">Erst<span class="footnote" id="c-fn-1" data-note="1">'
+            "Die <em>Notiz</em>.<br/>Zweiter Absatz.</span> dann"
+            '<span class="noteref-repeat">1</span>.</p>') in result
+    assert note_css({"c-fn-1"}) == '[data-notes~="c-fn-1"] { widows: 1; orphans: 1; }\n'
