@@ -40,9 +40,13 @@ class Written:
     volume: int
 
 
-def build(root: Path, options: BuildOptions, *,
-          on_written: Callable[[Written], None] = lambda written: None,
-          on_step: Callable[[str], None] = lambda step: None) -> list[Written]:
+def build(
+    root: Path,
+    options: BuildOptions,
+    *,
+    on_written: Callable[[Written], None] = lambda written: None,
+    on_step: Callable[[str], None] = lambda step: None,
+) -> list[Written]:
     """Build the selected editions of the project at ``root`` into ``options.output``.
 
     ``on_step`` hears what is being done ("Band III, ebook: rendering") for progress displays.
@@ -69,8 +73,13 @@ def build_edition(book: Book, volume: Volume, profile: Profile, output: Path) ->
     data = profile.render(book, volume, timestamp(volume))
     path = output / edition_filename(book.series, volume, profile.name)
     write_atomically(path, data)
-    return Written(path=path, size=len(data), seconds=time.perf_counter() - started,
-                   profile=profile.name, volume=volume.number)
+    return Written(
+        path=path,
+        size=len(data),
+        seconds=time.perf_counter() - started,
+        profile=profile.name,
+        volume=volume.number,
+    )
 
 
 def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
@@ -88,8 +97,11 @@ def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
 
 
 def select_profiles(formats: tuple[str, ...], names: tuple[str, ...]) -> list[Profile]:
-    profiles = [p for p in PROFILES.values()
-                if (not formats or p.format in formats) and (not names or p.name in names)]
+    profiles = [
+        p
+        for p in PROFILES.values()
+        if (not formats or p.format in formats) and (not names or p.name in names)
+    ]
     if not profiles:
         raise BookError("no edition matches the chosen --format and --profile")
     return profiles

@@ -49,12 +49,22 @@ def _human(size: int) -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookpress")
-@click.option("--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The project folder (holds manuscript/book.toml).")
+@click.option(
+    "--project",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project folder (holds manuscript/book.toml).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option("--verbose", is_flag=True, help="Print each step, and information findings.")
-@click.option("--color/--no-color", "colour", default=None,
-              help="Colour the output  [default: on for a terminal, off under NO_COLOR]")
+@click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Colour the output  [default: on for a terminal, off under NO_COLOR]",
+)
 @click.pass_context
 def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: bool | None) -> None:
     """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
@@ -65,22 +75,50 @@ def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: 
 
 
 @main.command("build")
-@click.option("--volume", "-v", "volumes", multiple=True, metavar="V",
-              help="Build only this volume (III or 3); repeatable.")
-@click.option("--format", "-f", "formats", multiple=True,
-              type=click.Choice(sorted({p.format for p in PROFILES.values()})),
-              help="Build only editions of this format; repeatable.")
-@click.option("--profile", "-p", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help="Build only this edition profile; repeatable.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the editions  [default: PROJECT/output]")
+@click.option(
+    "--volume",
+    "-v",
+    "volumes",
+    multiple=True,
+    metavar="V",
+    help="Build only this volume (III or 3); repeatable.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(sorted({p.format for p in PROFILES.values()})),
+    help="Build only editions of this format; repeatable.",
+)
+@click.option(
+    "--profile",
+    "-p",
+    "profiles",
+    multiple=True,
+    type=click.Choice(list(PROFILES)),
+    help="Build only this edition profile; repeatable.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the editions  [default: PROJECT/output]",
+)
 @click.pass_obj
-def build_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, ...],
-                  profiles: tuple[str, ...], output: Path | None) -> None:
+def build_command(
+    project: Path,
+    volumes: tuple[str, ...],
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    output: Path | None,
+) -> None:
     """Build the editions of every volume (or of the ones chosen)."""
     started = time.perf_counter()
-    options = BuildOptions(output=output or project / "output", volumes=volumes, formats=formats,
-                           profiles=profiles)
+    options = BuildOptions(
+        output=output or project / "output", volumes=volumes, formats=formats, profiles=profiles
+    )
     console = _console()
 
     def report(written: Written) -> None:
@@ -96,14 +134,23 @@ def build_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, .
         click.echo(f"cannot write to {options.output}: {error.strerror or error}", err=True)
         sys.exit(1)
     total = sum(r.size for r in results)
-    console.result(f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
-                   f"({_human(total)}) in {time.perf_counter() - started:.1f} s")
+    console.result(
+        f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
+        f"({_human(total)}) in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="One finding a line, or JSON for tools.")
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One finding a line, or JSON for tools.",
+)
 @click.option("--codes", is_flag=True, help="List the finding codes and exit.")
 @click.pass_obj
 def check_command(project: Path, strict: bool, output_format: str, codes: bool) -> None:
@@ -136,10 +183,18 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 @main.command("stats")
-@click.option("--volume", "-v", "volumes", multiple=True, metavar="V",
-              help="Only this volume (III or 3); repeatable.")
-@click.option("--format", "-f", "output_format", type=click.Choice(["table", "json", "csv"]),
-              default="table", show_default=True, help="How to print the numbers.")
+@click.option(
+    "--volume", "-v", "volumes", multiple=True, metavar="V", help="Only this volume (III or 3); repeatable."
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="How to print the numbers.",
+)
 @click.pass_obj
 def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -> None:
     """Words, characters, Normseiten, print pages and reading time per chapter and volume."""
@@ -187,15 +242,24 @@ def new_chapter_command(project: Path, volume: str, title: str) -> None:
 
 
 def _volume_options(command: Callable[..., None]) -> Callable[..., None]:
-    for option in reversed((
-        click.option("--chapter", "chapter_title", default="Erstes Kapitel", show_default=True,
-                     help="Title of the first chapter."),
-        click.option("--isbn-ebook", metavar="ISBN", help="ISBN-13 of the EPUB  [default: placeholder]"),
-        click.option("--isbn-print", metavar="ISBN", help="ISBN-13 of the print edition  "
-                     "[default: placeholder]"),
-        click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Publication date  "
-                     "[default: today]"),
-    )):
+    for option in reversed(
+        (
+            click.option(
+                "--chapter",
+                "chapter_title",
+                default="Erstes Kapitel",
+                show_default=True,
+                help="Title of the first chapter.",
+            ),
+            click.option("--isbn-ebook", metavar="ISBN", help="ISBN-13 of the EPUB  [default: placeholder]"),
+            click.option(
+                "--isbn-print", metavar="ISBN", help="ISBN-13 of the print edition  [default: placeholder]"
+            ),
+            click.option(
+                "--date", type=click.DateTime(["%Y-%m-%d"]), help="Publication date  [default: today]"
+            ),
+        )
+    ):
         command = option(command)
     return command
 
@@ -223,47 +287,83 @@ def new_volume_command(project: Path, title: str, **options: object) -> None:
 @click.option("--title", default="Meine Reihe", show_default=True, help="Title of the series.")
 @click.option("--author", default="Vorname Nachname", show_default=True, help="The author's name.")
 @click.option("--publisher", default="Selbstverlag", show_default=True, help="The publisher.")
-@click.option("--volume-title", default="Erster Band", show_default=True,
-              help="Title of the first volume.")
+@click.option("--volume-title", default="Erster Band", show_default=True, help="Title of the first volume.")
 @_volume_options
-def init_command(folder: Path, title: str, author: str, publisher: str, volume_title: str,
-                 **options: object) -> None:
+def init_command(
+    folder: Path, title: str, author: str, publisher: str, volume_title: str, **options: object
+) -> None:
     """Start a new book project in FOLDER that builds at once."""
     from .scaffold import init_project
 
     volume = _new_volume(volume_title, options)
-    paths = _scaffold(lambda: init_project(folder, title=title, author=author, publisher=publisher,
-                                           volume=volume), folder)
+    paths = _scaffold(
+        lambda: init_project(folder, title=title, author=author, publisher=publisher, volume=volume), folder
+    )
     _written([p for p in paths if "styles" not in p.parts])
     _console().result(f"copied the styles to {folder / 'styles'}")
     _console().result(f"next: bookpress -C {folder} build")
 
 
 @main.command("watch")
-@click.option("--volume", "-v", "volumes", multiple=True, metavar="V",
-              help="Rebuild only this volume (III or 3); repeatable.")
-@click.option("--format", "-f", "formats", multiple=True,
-              type=click.Choice(sorted({p.format for p in PROFILES.values()})),
-              help="Rebuild only editions of this format; repeatable.")
-@click.option("--profile", "-p", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help="Rebuild only this edition profile; repeatable.")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the editions  [default: PROJECT/output]")
-@click.option("--debounce", type=click.FloatRange(0, 10), default=0.3, show_default=True,
-              help="Seconds of quiet after a change before rebuilding.")
+@click.option(
+    "--volume",
+    "-v",
+    "volumes",
+    multiple=True,
+    metavar="V",
+    help="Rebuild only this volume (III or 3); repeatable.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(sorted({p.format for p in PROFILES.values()})),
+    help="Rebuild only editions of this format; repeatable.",
+)
+@click.option(
+    "--profile",
+    "-p",
+    "profiles",
+    multiple=True,
+    type=click.Choice(list(PROFILES)),
+    help="Rebuild only this edition profile; repeatable.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the editions  [default: PROJECT/output]",
+)
+@click.option(
+    "--debounce",
+    type=click.FloatRange(0, 10),
+    default=0.3,
+    show_default=True,
+    help="Seconds of quiet after a change before rebuilding.",
+)
 @click.pass_obj
-def watch_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, ...],
-                  profiles: tuple[str, ...], output: Path | None, debounce: float) -> None:
+def watch_command(
+    project: Path,
+    volumes: tuple[str, ...],
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    output: Path | None,
+    debounce: float,
+) -> None:
     """Build, then rebuild the affected editions whenever a source changes."""
     from .progress import WatchPrinter
     from .watch import watch
 
     if not (project / "manuscript" / "book.toml").is_file():
-        _console().problem(f"{project / 'manuscript' / 'book.toml'}: book.toml not found; "
-                           "is this a bookpress project?")
+        _console().problem(
+            f"{project / 'manuscript' / 'book.toml'}: book.toml not found; is this a bookpress project?"
+        )
         sys.exit(1)
-    options = BuildOptions(output=output or project / "output", volumes=volumes, formats=formats,
-                           profiles=profiles)
+    options = BuildOptions(
+        output=output or project / "output", volumes=volumes, formats=formats, profiles=profiles
+    )
     try:
         watch(project, options, WatchPrinter(_console(), project), debounce=debounce)
     except KeyboardInterrupt:
@@ -271,10 +371,15 @@ def watch_command(project: Path, volumes: tuple[str, ...], formats: tuple[str, .
 
 
 @main.command("preview")
-@click.option("--volume", "-v", metavar="V", default=None,
-              help="The volume to show (III or 3)  [default: the last]")
-@click.option("--port", type=click.IntRange(0, 65535), default=None,
-              help="Port on 127.0.0.1; 0 picks a free one  [default: 8000, or a free one if taken]")
+@click.option(
+    "--volume", "-v", metavar="V", default=None, help="The volume to show (III or 3)  [default: the last]"
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port on 127.0.0.1; 0 picks a free one  [default: 8000, or a free one if taken]",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
 @click.pass_obj
 def preview_command(project: Path, volume: str | None, port: int | None, open_browser: bool) -> None:

@@ -126,8 +126,9 @@ def load_config(path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
-        raise BookError(f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}",
-                        file=path, line=line) from None
+        raise BookError(
+            f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}", file=path, line=line
+        ) from None
     problems = Collector()
     locator = Locator(text)
     _check_table(data, TOP, (), path, locator, problems)
@@ -203,8 +204,13 @@ def _key_name(path: tuple[Any, ...]) -> str:
 
 
 KIND_NAMES = {
-    "str": "a string", "int": "a whole number", "float": "a number", "bool": "true or false",
-    "date": "a date like 2026-03-01", "strs": "a list of strings", "table": "a table",
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "date": "a date like 2026-03-01",
+    "strs": "a list of strings",
+    "table": "a table",
     "tables": "a list of tables ([[…]])",
 }
 
@@ -227,33 +233,54 @@ def _kind_ok(value: Any, kind: str) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
 
-def _check_table(data: dict[str, Any], spec: dict[str, Spec], path: tuple[Any, ...], file: Path,
-                 locator: Locator, problems: Collector) -> None:
+def _check_table(
+    data: dict[str, Any],
+    spec: dict[str, Spec],
+    path: tuple[Any, ...],
+    file: Path,
+    locator: Locator,
+    problems: Collector,
+) -> None:
     for key in sorted(set(data) - set(spec)):
         expected = ", ".join(sorted(spec))
-        problems.add(f"unknown key; expected one of: {expected}", file=file,
-                     line=locator.find((*path, key)), key=_key_name((*path, key)))
+        problems.add(
+            f"unknown key; expected one of: {expected}",
+            file=file,
+            line=locator.find((*path, key)),
+            key=_key_name((*path, key)),
+        )
     for key, rule in spec.items():
         where = (*path, key)
         if key not in data:
             if rule.required:
-                problems.add(f"missing required {KIND_NAMES[rule.kind]}", file=file,
-                             line=locator.find(path) if path else None, key=_key_name(where))
+                problems.add(
+                    f"missing required {KIND_NAMES[rule.kind]}",
+                    file=file,
+                    line=locator.find(path) if path else None,
+                    key=_key_name(where),
+                )
             continue
         value = data[key]
         if not _kind_ok(value, rule.kind):
-            problems.add(f"must be {KIND_NAMES[rule.kind]}, not {type(value).__name__}", file=file,
-                         line=locator.find(where), key=_key_name(where))
+            problems.add(
+                f"must be {KIND_NAMES[rule.kind]}, not {type(value).__name__}",
+                file=file,
+                line=locator.find(where),
+                key=_key_name(where),
+            )
             continue
         if isinstance(value, str) and _ILLEGAL.search(value):
-            problems.add("contains a control character (pasted from another program?)", file=file,
-                         line=locator.find(where), key=_key_name(where))
+            problems.add(
+                "contains a control character (pasted from another program?)",
+                file=file,
+                line=locator.find(where),
+                key=_key_name(where),
+            )
         if rule.kind == "table" and rule.fields is not None:
             _check_table(value, rule.fields, where, file, locator, problems)
         elif rule.kind == "tables" and rule.fields is not None:
             if not value:
-                problems.add("must not be empty", file=file, line=locator.find(where),
-                             key=_key_name(where))
+                problems.add("must not be empty", file=file, line=locator.find(where), key=_key_name(where))
             for index, item in enumerate(value):
                 _check_table(item, rule.fields, (*where, index), file, locator, problems)
 
@@ -284,63 +311,104 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         subjects=tuple(raw.get("subjects", [])),
         authors=tuple(Author(a["name"].strip(), a["sort"].strip()) for a in raw["authors"]),
     )
-    volumes = tuple(_volume(path, index, item, locator, problems)
-                    for index, item in enumerate(data["volumes"]))
+    volumes = tuple(
+        _volume(path, index, item, locator, problems) for index, item in enumerate(data["volumes"])
+    )
     seen: dict[int, str] = {}
     for volume in volumes:
         if volume.number < 1:
-            problems.add("must be 1 or more", file=path, key=f"{volume.key}.number",
-                         line=locator.find(("volumes", volume.index, "number")))
+            problems.add(
+                "must be 1 or more",
+                file=path,
+                key=f"{volume.key}.number",
+                line=locator.find(("volumes", volume.index, "number")),
+            )
         elif volume.number in seen:
-            problems.add(f"volume number {volume.number} is also used by {seen[volume.number]}",
-                         file=path, key=f"{volume.key}.number",
-                         line=locator.find(("volumes", volume.index, "number")))
+            problems.add(
+                f"volume number {volume.number} is also used by {seen[volume.number]}",
+                file=path,
+                key=f"{volume.key}.number",
+                line=locator.find(("volumes", volume.index, "number")),
+            )
         seen.setdefault(volume.number, volume.key)
-    return Config(path=path, series=series, author_page=raw["author_page"], volumes=volumes,
-                  print=_print_settings(path, data.get("print", {}), locator, problems),
-                  ignore=tuple(data.get("check", {}).get("ignore", [])), locator=locator)
+    return Config(
+        path=path,
+        series=series,
+        author_page=raw["author_page"],
+        volumes=volumes,
+        print=_print_settings(path, data.get("print", {}), locator, problems),
+        ignore=tuple(data.get("check", {}).get("ignore", [])),
+        locator=locator,
+    )
 
 
-def _volume(path: Path, index: int, raw: dict[str, Any], locator: Locator,
-            problems: Collector) -> VolumeConfig:
+def _volume(
+    path: Path, index: int, raw: dict[str, Any], locator: Locator, problems: Collector
+) -> VolumeConfig:
     isbns = {}
     for edition in ("ebook", "print"):
         value = normalise_isbn(raw["isbn"][edition])
         if value is None:
-            problems.add(f"'{raw['isbn'][edition]}' is not a valid ISBN-13 (check digit or length)",
-                         file=path, line=locator.find(("volumes", index, "isbn", edition)),
-                         key=f"volumes[{index + 1}].isbn.{edition}")
+            problems.add(
+                f"'{raw['isbn'][edition]}' is not a valid ISBN-13 (check digit or length)",
+                file=path,
+                line=locator.find(("volumes", index, "isbn", edition)),
+                key=f"volumes[{index + 1}].isbn.{edition}",
+            )
         isbns[edition] = raw["isbn"][edition].strip() if value else ""
     chapters = raw.get("chapters")
     return VolumeConfig(
-        number=raw["number"], title=raw["title"].strip(), subtitle=raw.get("subtitle", "").strip(),
-        dir=raw["dir"], chapters=tuple(chapters) if chapters is not None else None,
-        date=raw["date"], cover=raw.get("cover"), isbn_ebook=isbns["ebook"],
-        isbn_print=isbns["print"], index=index,
+        number=raw["number"],
+        title=raw["title"].strip(),
+        subtitle=raw.get("subtitle", "").strip(),
+        dir=raw["dir"],
+        chapters=tuple(chapters) if chapters is not None else None,
+        date=raw["date"],
+        cover=raw.get("cover"),
+        isbn_ebook=isbns["ebook"],
+        isbn_print=isbns["print"],
+        index=index,
     )
 
 
-def _print_settings(path: Path, raw: dict[str, Any], locator: Locator,
-                    problems: Collector) -> PrintSettings:
+def _print_settings(path: Path, raw: dict[str, Any], locator: Locator, problems: Collector) -> PrintSettings:
     defaults = PrintSettings()
     trim = raw.get("trim", defaults.trim).lower().replace(" ", "").replace("×", "x")
     if trim == "custom":
         if "width_mm" not in raw or "height_mm" not in raw:
-            problems.add("a custom trim needs width_mm and height_mm", file=path,
-                         line=locator.find(("print", "trim")), key="print.trim")
+            problems.add(
+                "a custom trim needs width_mm and height_mm",
+                file=path,
+                line=locator.find(("print", "trim")),
+                key="print.trim",
+            )
         width, height = raw.get("width_mm", defaults.width_mm), raw.get("height_mm", defaults.height_mm)
     elif trim in TRIM_PRESETS:
         width, height = TRIM_PRESETS[trim]
     else:
-        problems.add(f"unknown trim size; expected one of: {', '.join(TRIM_PRESETS)}, custom",
-                     file=path, line=locator.find(("print", "trim")), key="print.trim")
+        problems.add(
+            f"unknown trim size; expected one of: {', '.join(TRIM_PRESETS)}, custom",
+            file=path,
+            line=locator.find(("print", "trim")),
+            key="print.trim",
+        )
         width, height = defaults.width_mm, defaults.height_mm
-    values = {name: float(raw.get(name, getattr(defaults, name)))
-              for name in ("bleed_mm", "inner_margin_mm", "outer_margin_mm", "top_margin_mm",
-                           "bottom_margin_mm")}
+    values = {
+        name: float(raw.get(name, getattr(defaults, name)))
+        for name in ("bleed_mm", "inner_margin_mm", "outer_margin_mm", "top_margin_mm", "bottom_margin_mm")
+    }
     for name, value in values.items():
         if value < 0 or value > 50:
-            problems.add("must be between 0 and 50 (mm)", file=path,
-                         line=locator.find(("print", name)), key=f"print.{name}")
-    return PrintSettings(trim=trim, width_mm=float(width), height_mm=float(height),
-                         crop_marks=bool(raw.get("crop_marks", False)), **values)
+            problems.add(
+                "must be between 0 and 50 (mm)",
+                file=path,
+                line=locator.find(("print", name)),
+                key=f"print.{name}",
+            )
+    return PrintSettings(
+        trim=trim,
+        width_mm=float(width),
+        height_mm=float(height),
+        crop_marks=bool(raw.get("crop_marks", False)),
+        **values,
+    )

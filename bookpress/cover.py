@@ -115,9 +115,7 @@ def _balanced(font: ImageFont.FreeTypeFont, text: str, limit: int) -> list[str] 
     return _wrap(font, text, low)
 
 
-def _fit(
-    path: Path, text: str, limit: int, size: int
-) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def _fit(path: Path, text: str, limit: int, size: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """Largest font size, from size down, at which text fits limit in at most 3 lines."""
     while True:
         font = ImageFont.truetype(str(path), size)
@@ -127,9 +125,7 @@ def _fit(
         size -= 2
 
 
-def _layout(
-    text: CoverText, fonts: dict[str, Path], size: tuple[int, int]
-) -> tuple[list[_Line], Box, Box]:
+def _layout(text: CoverText, fonts: dict[str, Path], size: tuple[int, int]) -> tuple[list[_Line], Box, Box]:
     """Place every line; also return the accent rule and the free band for the motif."""
     width, height = size
     margin = round(width * 0.08)
@@ -137,9 +133,7 @@ def _layout(
 
     def place(content: str, style: str, scale: float, top: int, fill: RGB) -> int:
         """Fit and stack content with its ink starting at top; return last baseline."""
-        font, wrapped = _fit(
-            fonts[style], content, width - 2 * margin, round(width * scale)
-        )
+        font, wrapped = _fit(fonts[style], content, width - 2 * margin, round(width * scale))
         # Cap height keeps baselines consistent; the real ink top guards tall glyphs.
         ascent = max(-font.getbbox(s, anchor="ls")[1] for s in ("H", wrapped[0]))
         for i, line in enumerate(wrapped):
@@ -148,22 +142,16 @@ def _layout(
         return lines[-1].baseline
 
     base = place(text.series, "bold", 0.17, margin, accent_colour(text.volume_label))
-    base = place(
-        text.volume_label, "regular", 0.06, base + round(width * 0.04), TEXT_MAIN
-    )
+    base = place(text.volume_label, "regular", 0.06, base + round(width * 0.04), TEXT_MAIN)
     top = base + round(width * 0.05)
     rule = (margin, top, round(margin + width * 0.24), top + round(width * 0.005))
     # Titles share one starting height across volumes unless the header pushes them down.
     top = max(rule[3] + round(width * 0.10), round(height * 0.34))
     base = place(text.title, "bold", 0.13, top, TEXT_MAIN)
     if text.subtitle.strip():
-        base = place(
-            text.subtitle, "italic", 0.058, base + round(width * 0.09), TEXT_SOFT
-        )
+        base = place(text.subtitle, "italic", 0.058, base + round(width * 0.09), TEXT_SOFT)
 
-    font, wrapped = _fit(
-        fonts["regular"], text.author, width - 2 * margin, round(width * 0.055)
-    )
+    font, wrapped = _fit(fonts["regular"], text.author, width - 2 * margin, round(width * 0.055))
     author = height - margin - font.getbbox(wrapped[-1], anchor="ls")[3]
     # Author lines stack upwards from the bottom margin.
     for i, line in enumerate(reversed(wrapped)):
@@ -209,9 +197,7 @@ def _draw_network(image: Image.Image, band: Box, seed: str, colour: RGB) -> None
     image.paste(colour, (0, 0), mask.resize(image.size, Image.Resampling.LANCZOS))
 
 
-def render_cover(
-    text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1600, 2560)
-) -> bytes:
+def render_cover(text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1600, 2560)) -> bytes:
     """A baseline JPEG without EXIF or timestamps: byte-identical for the same input."""
     lines, rule, band = _layout(text, _load_fonts(fonts_dir), size)
     accent = accent_colour(text.volume_label)
@@ -223,9 +209,7 @@ def render_cover(
         draw.text((line.x, line.baseline), line.text, line.fill, line.font, anchor="ls")
     buf = io.BytesIO()
     # 4:4:4 chroma keeps coloured hairlines and small text crisp.
-    image.save(
-        buf, "JPEG", quality=90, optimize=False, progressive=False, subsampling=0
-    )
+    image.save(buf, "JPEG", quality=90, optimize=False, progressive=False, subsampling=0)
     return buf.getvalue()
 
 

@@ -45,8 +45,9 @@ class Problem:
 class BookError(Exception):
     """A problem in the author's input; the message is for the author."""
 
-    def __init__(self, message: str, *, file: Path | None = None, line: int | None = None,
-                 key: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, file: Path | None = None, line: int | None = None, key: str | None = None
+    ) -> None:
         self.problem = Problem(message, file, line, key)
         super().__init__(self.problem.format())
 
@@ -73,8 +74,9 @@ class Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, message: str, *, file: Path | None = None, line: int | None = None,
-            key: str | None = None) -> None:
+    def add(
+        self, message: str, *, file: Path | None = None, line: int | None = None, key: str | None = None
+    ) -> None:
         self.problems.append(Problem(message, file, line, key))
 
     def extend(self, error: BookError) -> None:

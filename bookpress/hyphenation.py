@@ -43,9 +43,16 @@ class Exceptions:
         for entry in entries:
             word, points = parse_entry(entry)
             self._words[word.lower()] = points
-        self._pattern = (re.compile(r"(?<!\w)(" + "|".join(
-            re.escape(word) for word in sorted(self._words, key=len, reverse=True)) + r")(?!\w)",
-            re.IGNORECASE) if self._words else None)
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)("
+                + "|".join(re.escape(word) for word in sorted(self._words, key=len, reverse=True))
+                + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if self._words
+            else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self._words)
@@ -58,7 +65,7 @@ class Exceptions:
         end = 0
         for match in self._pattern.finditer(text):
             if match.start() > end:
-                yield Piece(text[end:match.start()], "text")
+                yield Piece(text[end : match.start()], "text")
             word = match.group(0)
             points = self._words[word.lower()]
             yield Piece(insert_soft_hyphens(word, points), "breaks" if points else "never")
@@ -78,8 +85,11 @@ def read_list(path: Path) -> tuple[str, ...]:
         try:
             parse_entry(entry)
         except ValueError as error:
-            problems.add(f"{error}; write e.g. 'Fort-schritt', or a word alone to forbid breaks",
-                         file=path, line=number)
+            problems.add(
+                f"{error}; write e.g. 'Fort-schritt', or a word alone to forbid breaks",
+                file=path,
+                line=number,
+            )
             continue
         entries.append(entry)
     problems.raise_if_any()

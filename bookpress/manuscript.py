@@ -36,14 +36,16 @@ class Source:
     body_line: int  # line number (1-based) of the body's first line
 
 
-def chapter_paths(config: Config, volume: VolumeConfig, manuscript: Path,
-                  problems: Collector) -> list[Path]:
+def chapter_paths(config: Config, volume: VolumeConfig, manuscript: Path, problems: Collector) -> list[Path]:
     """The chapter files of a volume in reading order; problems are collected."""
     folder = manuscript / volume.dir
     if not folder.is_dir():
-        problems.add(f"chapter folder '{volume.dir}' does not exist", file=config.path,
-                     line=config.locator.find(("volumes", volume.index, "dir")),
-                     key=f"{volume.key}.dir")
+        problems.add(
+            f"chapter folder '{volume.dir}' does not exist",
+            file=config.path,
+            line=config.locator.find(("volumes", volume.index, "dir")),
+            key=f"{volume.key}.dir",
+        )
         return []
     if volume.chapters is not None:
         return _listed(config, volume, folder, problems)
@@ -56,11 +58,19 @@ def _listed(config: Config, volume: VolumeConfig, folder: Path, problems: Collec
     for name in volume.chapters or ():
         path = folder / name
         if not path.is_file():
-            problems.add(f"chapter file '{volume.dir}/{name}' does not exist", file=config.path,
-                         line=line, key=f"{volume.key}.chapters")
+            problems.add(
+                f"chapter file '{volume.dir}/{name}' does not exist",
+                file=config.path,
+                line=line,
+                key=f"{volume.key}.chapters",
+            )
         elif path in paths:
-            problems.add(f"chapter file '{name}' is listed twice", file=config.path, line=line,
-                         key=f"{volume.key}.chapters")
+            problems.add(
+                f"chapter file '{name}' is listed twice",
+                file=config.path,
+                line=line,
+                key=f"{volume.key}.chapters",
+            )
         else:
             paths.append(path)
     if volume.chapters == ():
@@ -68,8 +78,7 @@ def _listed(config: Config, volume: VolumeConfig, folder: Path, problems: Collec
     return paths
 
 
-def _by_prefix(config: Config, volume: VolumeConfig, folder: Path,
-               problems: Collector) -> list[Path]:
+def _by_prefix(config: Config, volume: VolumeConfig, folder: Path, problems: Collector) -> list[Path]:
     by_position: dict[int, Path] = {}
     for path in sorted(folder.glob("*.md")):
         match = _PREFIX.match(path.name)
@@ -77,15 +86,20 @@ def _by_prefix(config: Config, volume: VolumeConfig, folder: Path,
             continue  # not a numbered chapter; the linter reports unlisted files
         position = int(match.group(1))
         if position in by_position:
-            problems.add(f"position {position:02d} is taken twice: {by_position[position].name} "
-                         f"and {path.name}; renumber one or list the chapters in book.toml",
-                         file=path)
+            problems.add(
+                f"position {position:02d} is taken twice: {by_position[position].name} "
+                f"and {path.name}; renumber one or list the chapters in book.toml",
+                file=path,
+            )
             continue
         by_position[position] = path
     if not by_position:
-        problems.add(f"no chapter files (01-….md) in '{volume.dir}'", file=config.path,
-                     line=config.locator.find(("volumes", volume.index, "dir")),
-                     key=f"{volume.key}.dir")
+        problems.add(
+            f"no chapter files (01-….md) in '{volume.dir}'",
+            file=config.path,
+            line=config.locator.find(("volumes", volume.index, "dir")),
+            key=f"{volume.key}.dir",
+        )
     return [by_position[position] for position in sorted(by_position)]
 
 
@@ -100,8 +114,7 @@ def read_source(path: Path, problems: Collector) -> Source | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.add(f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-                     file=path, line=line)
+        problems.add(f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8", file=path, line=line)
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -113,8 +126,7 @@ def read_source(path: Path, problems: Collector) -> Source | None:
 def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | None:
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        problems.add("must start with front matter: a line '---', 'title: …', and '---'",
-                     file=path, line=1)
+        problems.add("must start with front matter: a line '---', 'title: …', and '---'", file=path, line=1)
         return None
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
@@ -133,8 +145,11 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
             problems.add("front matter lines are 'key: value'", file=path, line=number + 1)
             continue
         if key not in FRONT_KEYS:
-            problems.add(f"unknown front matter key '{key}'; expected one of: "
-                         f"{', '.join(FRONT_KEYS)}", file=path, line=number + 1)
+            problems.add(
+                f"unknown front matter key '{key}'; expected one of: {', '.join(FRONT_KEYS)}",
+                file=path,
+                line=number + 1,
+            )
             continue
         if key in meta:
             problems.add(f"'{key}' is given twice", file=path, line=number + 1)
@@ -142,7 +157,7 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
         meta_lines[key] = number + 1
     if not meta.get("title"):
         problems.add("front matter needs a 'title'", file=path, line=1)
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     if not body.strip():
         problems.add("has front matter but no text", file=path, line=end + 2)
         return None

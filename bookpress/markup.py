@@ -34,13 +34,59 @@ EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
 }
 
-BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption",
-          "blockquote", "div", "aside", "section", "ol", "ul", "table", "thead", "tbody", "tr",
-          "figure", "pre", "hr", "dl"}
+BLOCKS = {
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "figcaption",
+    "blockquote",
+    "div",
+    "aside",
+    "section",
+    "ol",
+    "ul",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "figure",
+    "pre",
+    "hr",
+    "dl",
+}
 FROZEN = {"code", "pre", "kbd", "samp", "var"}
-FORBIDDEN = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "link",
-             "meta", "base", "frame", "frameset", "applet", "audio", "video", "source", "svg",
-             "math", "textarea", "select"}
+FORBIDDEN = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "link",
+    "meta",
+    "base",
+    "frame",
+    "frameset",
+    "applet",
+    "audio",
+    "video",
+    "source",
+    "svg",
+    "math",
+    "textarea",
+    "select",
+}
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -50,8 +96,9 @@ class Converter:
     def __init__(self, root: Path, *, hyphenation: tuple[str, ...] = ()) -> None:
         self.root = root.resolve()
         self.hyphenation = Exceptions(hyphenation)
-        self._md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
-                                     output_format="xhtml")
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml"
+        )
 
     def convert(self, source: Source, *, anchor: str, problems: Collector) -> Document | None:
         """Turn ``source`` into a Document; problems are collected, None if unusable."""
@@ -76,10 +123,16 @@ class Converter:
         if len(problems.problems) > before:
             return None
         meta = {key: typography.smarten(value) for key, value in source.meta.items()}
-        return Document(source=source.path, title=meta.get("title", ""),
-                        subtitle=meta.get("subtitle", ""), summary=meta.get("summary", ""),
-                        html=_serialise(tree), outline=tuple(outline), images=tuple(images),
-                        anchor=anchor)
+        return Document(
+            source=source.path,
+            title=meta.get("title", ""),
+            subtitle=meta.get("subtitle", ""),
+            summary=meta.get("summary", ""),
+            html=_serialise(tree),
+            outline=tuple(outline),
+            images=tuple(images),
+            anchor=anchor,
+        )
 
 
 def _line_of(source: Source, needle: str) -> int | None:
@@ -112,13 +165,15 @@ def _parse(raw: str, source: Source, stash: list[str]) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line = _raw_html_line(wrapped, exc, source, stash)
         reason = exc.msg.split(", line")[0] if exc.msg else "malformed markup"
-        raise BookError(f"raw HTML is not well-formed ({reason}); close every tag, "
-                        "quote every attribute, or write it in Markdown",
-                        file=source.path, line=line) from None
+        raise BookError(
+            f"raw HTML is not well-formed ({reason}); close every tag, "
+            "quote every attribute, or write it in Markdown",
+            file=source.path,
+            line=line,
+        ) from None
 
 
-def _raw_html_line(wrapped: str, exc: etree.XMLSyntaxError, source: Source,
-                   stash: list[str]) -> int | None:
+def _raw_html_line(wrapped: str, exc: etree.XMLSyntaxError, source: Source, stash: list[str]) -> int | None:
     """Map an XML error in the converted text back to the author's line, as well as we can."""
     lines = wrapped.split("\n")
     error_line = lines[min(max(exc.lineno - 1, 0), len(lines) - 1)] if exc.lineno else ""
@@ -146,13 +201,17 @@ def _check_elements(tree: etree._Element, source: Source, problems: Collector) -
             continue
         tag = _local(element)
         if tag in FORBIDDEN:
-            problems.add(f"<{tag}> is not allowed in a manuscript", file=source.path,
-                         line=_line_of(source, f"<{tag}"))
+            problems.add(
+                f"<{tag}> is not allowed in a manuscript", file=source.path, line=_line_of(source, f"<{tag}")
+            )
         for name in element.attrib:
             plain = name.rsplit("}", 1)[-1].lower()
             if plain.startswith("on") or plain == "style":
-                problems.add(f"attribute '{plain}' is not allowed (styles belong in styles/)",
-                             file=source.path, line=_line_of(source, plain))
+                problems.add(
+                    f"attribute '{plain}' is not allowed (styles belong in styles/)",
+                    file=source.path,
+                    line=_line_of(source, plain),
+                )
 
 
 def _rewrite_footnotes(tree: etree._Element, anchor: str) -> None:
@@ -166,32 +225,47 @@ def _rewrite_footnotes(tree: etree._Element, anchor: str) -> None:
         link = sup.find(f"{{{XHTML}}}a[@class='footnote-ref']")
         if link is None:
             continue
-        key = link.get("href", "")[len("#fn:"):]
+        key = link.get("href", "")[len("#fn:") :]
         number = numbers.setdefault(key, len(numbers) + 1)
         calls[number] = calls.get(number, 0) + 1
         again = "" if calls[number] == 1 else f"-{calls[number]}"  # a note called twice
-        ref = etree.Element(f"{{{XHTML}}}a", {
-            "class": "noteref", "id": f"{anchor}-fnref-{number}{again}",
-            "href": f"#{anchor}-fn-{number}", "role": "doc-noteref", EPUB_TYPE: "noteref"})
+        ref = etree.Element(
+            f"{{{XHTML}}}a",
+            {
+                "class": "noteref",
+                "id": f"{anchor}-fnref-{number}{again}",
+                "href": f"#{anchor}-fn-{number}",
+                "role": "doc-noteref",
+                EPUB_TYPE: "noteref",
+            },
+        )
         ref.text = str(number)
         ref.tail = sup.tail
         sup.getparent().replace(sup, ref)
     notes = []
     for item in container.iter(f"{{{XHTML}}}li"):
-        key = item.get("id", "")[len("fn:"):]
+        key = item.get("id", "")[len("fn:") :]
         if key not in numbers:
             continue  # defined but never called: the linter reports it
         number = numbers[key]
         for back in item.findall(f".//{{{XHTML}}}a[@class='footnote-backref']"):
             _drop(back)
-        aside = etree.Element(f"{{{XHTML}}}aside", {
-            "class": "footnote", "id": f"{anchor}-fn-{number}", "role": "doc-footnote",
-            EPUB_TYPE: "footnote"})
+        aside = etree.Element(
+            f"{{{XHTML}}}aside",
+            {
+                "class": "footnote",
+                "id": f"{anchor}-fn-{number}",
+                "role": "doc-footnote",
+                EPUB_TYPE: "footnote",
+            },
+        )
         for child in item:
             aside.append(child)
         first = aside.find(f"{{{XHTML}}}p")
-        back = etree.Element(f"{{{XHTML}}}a", {"class": "backlink", "href": f"#{anchor}-fnref-{number}",
-                                              "role": "doc-backlink"})
+        back = etree.Element(
+            f"{{{XHTML}}}a",
+            {"class": "backlink", "href": f"#{anchor}-fnref-{number}", "role": "doc-backlink"},
+        )
         back.text = str(number)
         back.tail = " " + ((first.text or "").lstrip() if first is not None else "")
         if first is None:
@@ -359,8 +433,10 @@ def _heading_ids(tree: etree._Element) -> None:
 
 
 def _outline(tree: etree._Element) -> list[Heading]:
-    return [Heading(level=int(_local(el)[1]), text=_text(el), anchor=el.get("id"))
-            for el in tree.iter(f"{{{XHTML}}}h2", f"{{{XHTML}}}h3")]
+    return [
+        Heading(level=int(_local(el)[1]), text=_text(el), anchor=el.get("id"))
+        for el in tree.iter(f"{{{XHTML}}}h2", f"{{{XHTML}}}h3")
+    ]
 
 
 def _images(tree: etree._Element, source: Source, root: Path, problems: Collector) -> list[str]:
@@ -371,8 +447,9 @@ def _images(tree: etree._Element, source: Source, root: Path, problems: Collecto
         line = _line_of(source, src) if src else None
         target = _inside(source.path.parent, src, root)
         if target is None:
-            problems.add(f"image '{src}' must be a file inside the project folder",
-                         file=source.path, line=line)
+            problems.add(
+                f"image '{src}' must be a file inside the project folder", file=source.path, line=line
+            )
             continue
         if not target.is_file():
             problems.add(f"image '{src}' does not exist", file=source.path, line=line)
@@ -415,16 +492,22 @@ def _links(tree: etree._Element, source: Source, problems: Collector) -> None:
             continue
         if href.startswith("#"):
             if href[1:] not in ids:
-                problems.add(f"link target '{href}' does not exist in this chapter",
-                             file=source.path, line=_line_of(source, href))
+                problems.add(
+                    f"link target '{href}' does not exist in this chapter",
+                    file=source.path,
+                    line=_line_of(source, href),
+                )
             continue
-        problems.add(f"link '{href}' must be a web address (https://…) or a heading in this "
-                     "chapter (#…); files and other schemes are not allowed",
-                     file=source.path, line=_line_of(source, href))
+        problems.add(
+            f"link '{href}' must be a web address (https://…) or a heading in this "
+            "chapter (#…); files and other schemes are not allowed",
+            file=source.path,
+            line=_line_of(source, href),
+        )
 
 
 def _serialise(tree: etree._Element) -> str:
     text = etree.tostring(tree, encoding="unicode")
     if text.endswith("/>"):
         return ""  # an element without content serialises as <div …/>
-    return text[text.index(">") + 1: text.rindex("</div>")].strip()
+    return text[text.index(">") + 1 : text.rindex("</div>")].strip()

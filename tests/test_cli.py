@@ -66,8 +66,10 @@ def test_config_typo_is_one_clear_line(project, monkeypatch) -> None:
     code, out, err = run("build")
     assert code == 1
     first = err.splitlines()[0]
-    assert first == ("manuscript/book.toml:17: volumes[1].titel: unknown key; expected one of: "
-                     "chapters, cover, date, dir, isbn, number, subtitle, title")
+    assert first == (
+        "manuscript/book.toml:17: volumes[1].titel: unknown key; expected one of: "
+        "chapters, cover, date, dir, isbn, number, subtitle, title"
+    )
     assert "Traceback" not in err and out == ""
 
 
@@ -89,8 +91,14 @@ def test_missing_project_is_an_author_error(tmp_path: Path) -> None:
 
 def test_compile_py_builds_in_a_real_process(project) -> None:
     root = project("minimal")
-    result = subprocess.run([sys.executable, str(REPO / "compile.py"), "build", "-f", "epub"],
-                            cwd=root, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "compile.py"), "build", "-f", "epub"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "1 edition built" in result.stdout
     assert (root / "output" / "Testreihe-I_9783161484100.epub").is_file()

@@ -65,8 +65,10 @@ def test_malformed_isbn_names_the_line(project) -> None:
     toml = project("minimal") / "manuscript" / "book.toml"
     replace_in(toml, 'ebook = "978-3-16-148410-0"', 'ebook = "978-3-16-148410-9"')
     [message] = problems_of(toml)
-    assert message == (f"{toml}:18: volumes[1].isbn.ebook: '978-3-16-148410-9' is not a valid "
-                       "ISBN-13 (check digit or length)")
+    assert message == (
+        f"{toml}:18: volumes[1].isbn.ebook: '978-3-16-148410-9' is not a valid "
+        "ISBN-13 (check digit or length)"
+    )
 
 
 def test_control_character_is_refused(project) -> None:
@@ -86,7 +88,7 @@ def test_toml_syntax_error_has_a_line(project) -> None:
 def test_duplicate_volume_numbers(project) -> None:
     toml = project("minimal") / "manuscript" / "book.toml"
     text = toml.read_text(encoding="utf-8")
-    second = text[text.index("[[volumes]]"):].replace('title = "Erster Band"', 'title = "Noch einer"')
+    second = text[text.index("[[volumes]]") :].replace('title = "Erster Band"', 'title = "Noch einer"')
     toml.write_text(text + "\n" + second, encoding="utf-8")
     [message] = problems_of(toml)
     assert "volumes[2].number: volume number 1 is also used by volumes[1]" in message

@@ -51,9 +51,7 @@ def test_output_is_rgb_jpeg_of_requested_size() -> None:
 
 
 def test_same_input_gives_identical_bytes() -> None:
-    assert render_cover(make_text(), fonts_dir=FONTS) == render_cover(
-        make_text(), fonts_dir=FONTS
-    )
+    assert render_cover(make_text(), fonts_dir=FONTS) == render_cover(make_text(), fonts_dir=FONTS)
 
 
 def test_identical_across_processes_with_different_hash_seeds() -> None:
@@ -85,10 +83,7 @@ def test_different_titles_give_different_covers() -> None:
 
 
 def test_consecutive_volumes_get_distinct_accents() -> None:
-    colours = [
-        accent_colour(f"Band {numeral}")
-        for numeral in ("I", "II", "III", "IV", "V", "VI")
-    ]
+    colours = [accent_colour(f"Band {numeral}") for numeral in ("I", "II", "III", "IV", "V", "VI")]
     assert len(set(colours)) == len(ACCENTS)
     assert accent_colour("Band 3") == accent_colour("Band III")
     assert accent_colour("Sonderband") in {ImageColor.getrgb(c) for c in ACCENTS}

@@ -42,7 +42,10 @@ def meta(opf: etree._Element, prop: str) -> list[str]:
 
 def test_one_epub_per_volume(sample_output: Path) -> None:
     assert sorted(p.name for p in sample_output.glob("*.epub")) == [
-        "VUCA-III_9783987651052.epub", "VUCA-II_9783987651038.epub", "VUCA-I_9783987651014.epub"]
+        "VUCA-III_9783987651052.epub",
+        "VUCA-II_9783987651038.epub",
+        "VUCA-I_9783987651014.epub",
+    ]
 
 
 def test_container_layout(third: zipfile.ZipFile) -> None:
@@ -77,8 +80,10 @@ def test_series_in_both_forms(third: zipfile.ZipFile) -> None:
     opf = xml(third, "EPUB/content.opf")
     collection = opf.find(".//opf:meta[@property='belongs-to-collection']", NS)
     assert collection.text == "#VUCA"
-    refines = {m.get("property"): m.text for m in opf.iterfind(
-        f".//opf:meta[@refines='#{collection.get('id')}']", NS)}
+    refines = {
+        m.get("property"): m.text
+        for m in opf.iterfind(f".//opf:meta[@refines='#{collection.get('id')}']", NS)
+    }
     assert refines == {"collection-type": "series", "group-position": "3"}
     calibre = {m.get("name"): m.get("content") for m in opf.iterfind(".//opf:meta[@name]", NS)}
     assert calibre["calibre:series"] == "#VUCA" and calibre["calibre:series_index"] == "3"
@@ -90,8 +95,14 @@ def test_spine_order(third: zipfile.ZipFile) -> None:
     spine = [hrefs[r.get("idref")] for r in opf.iterfind(".//opf:spine/opf:itemref", NS)]
     book = load_book(REPO)
     chapters = [f"text/kapitel-{c.position:02d}.xhtml" for c in book.volume(3).chapters]
-    assert spine == ["text/cover.xhtml", "text/titel.xhtml", "text/impressum.xhtml",
-                     "text/inhalt.xhtml", *chapters, "text/autorin.xhtml"]
+    assert spine == [
+        "text/cover.xhtml",
+        "text/titel.xhtml",
+        "text/impressum.xhtml",
+        "text/inhalt.xhtml",
+        *chapters,
+        "text/autorin.xhtml",
+    ]
     cover = opf.find(".//opf:item[@properties='cover-image']", NS)
     assert cover.get("media-type") == "image/jpeg"
     fonts = [i.get("href") for i in opf.iterfind(".//opf:item[@media-type='font/otf']", NS)]
@@ -150,7 +161,7 @@ def test_footnote_markup(sample_output: Path) -> None:
 
 def test_typography_reaches_the_epub(sample_output: Path) -> None:
     text = epub_of(sample_output, 1).read("EPUB/text/kapitel-01.xhtml").decode("utf-8")
-    body = text[text.index("<body"):]
+    body = text[text.index("<body") :]
     assert "„" in body and "“" in body and "\u00a0–" in body
     assert '"' not in "".join(etree.fromstring(text.encode()).itertext())
 
@@ -158,15 +169,23 @@ def test_typography_reaches_the_epub(sample_output: Path) -> None:
 def test_image_is_packaged_with_alt_text(sample_output: Path) -> None:
     epub = epub_of(sample_output, 2)
     assert "EPUB/images/netzwerk.svg" in epub.namelist()
-    images = [img for name in epub.namelist() if name.startswith("EPUB/text/kapitel")
-              for img in xml(epub, name).iterfind(".//h:img", NS)]
+    images = [
+        img
+        for name in epub.namelist()
+        if name.startswith("EPUB/text/kapitel")
+        for img in xml(epub, name).iterfind(".//h:img", NS)
+    ]
     assert [i.get("src") for i in images] == ["../images/netzwerk.svg"]
     assert len(images[0].get("alt")) > 20
 
 
 def test_imprint(third: zipfile.ZipFile) -> None:
     text = "".join(xml(third, "EPUB/text/impressum.xhtml").itertext())
-    for expected in ("© 2026 Dr. Angelica Laurencon", "connect2communicate Verlag, Berlin",
-                     "ISBN 978-3-98765-105-2 (E-Book)", "ISBN 978-3-98765-106-9 (Druckausgabe)",
-                     "1. Auflage, 14.\u00a0September 2026"):
+    for expected in (
+        "© 2026 Dr. Angelica Laurencon",
+        "connect2communicate Verlag, Berlin",
+        "ISBN 978-3-98765-105-2 (E-Book)",
+        "ISBN 978-3-98765-106-9 (Druckausgabe)",
+        "1. Auflage, 14.\u00a0September 2026",
+    ):
         assert expected in text

@@ -44,15 +44,18 @@ def test_listed_words_found_whole_and_in_any_case() -> None:
     exceptions = Exceptions(["Fort-schritt", "VUCA"])
     pieces = list(exceptions.split("Der fortschritt in der VUCA-Welt, kein Fortschrittsglaube."))
     assert [(p.text, p.kind) for p in pieces] == [
-        ("Der ", "text"), (f"fort{SOFT_HYPHEN}schritt", "breaks"), (" in der ", "text"),
-        ("VUCA", "never"), ("-Welt, kein Fortschrittsglaube.", "text")]
+        ("Der ", "text"),
+        (f"fort{SOFT_HYPHEN}schritt", "breaks"),
+        (" in der ", "text"),
+        ("VUCA", "never"),
+        ("-Welt, kein Fortschrittsglaube.", "text"),
+    ]
 
 
 def test_markup_wraps_listed_words_but_not_headings_or_code(tmp_path: Path) -> None:
     body = "## Fortschritt\n\nDer Fortschritt und `Fortschritt` und *Fortschritt*.\n"
     source = Source(path=tmp_path / "a.md", meta={"title": "T"}, meta_lines={}, body=body, body_line=1)
-    doc = Converter(tmp_path, hyphenation=("Fort-schritt",)).convert(source, anchor="a",
-                                                                     problems=Collector())
+    doc = Converter(tmp_path, hyphenation=("Fort-schritt",)).convert(source, anchor="a", problems=Collector())
     marked = f'<span class="hyphens-manual">Fort{SOFT_HYPHEN}schritt</span>'
     assert doc.html.count(marked) == 2  # the paragraph and the emphasis
     assert "<code>Fortschritt</code>" in doc.html

@@ -38,14 +38,14 @@ def test_numeric_prefix_orders_chapters(project) -> None:
 
 def test_explicit_list_wins_over_file_names(project) -> None:
     book = load_book(project("ordered"))
-    assert [c.doc.title for c in book.volume(2).chapters] == ["Kapitel zwei", "Kapitel eins",
-                                                             "Kapitel drei"]
+    assert [c.doc.title for c in book.volume(2).chapters] == ["Kapitel zwei", "Kapitel eins", "Kapitel drei"]
 
 
 def test_new_chapter_takes_its_place(project) -> None:
     root = project("minimal")
-    (root / "manuscript/teil-1/03-neu.md").write_text("---\ntitle: Neu\n---\n\nNeuer Text.\n",
-                                                      encoding="utf-8")
+    (root / "manuscript/teil-1/03-neu.md").write_text(
+        "---\ntitle: Neu\n---\n\nNeuer Text.\n", encoding="utf-8"
+    )
     (root / "manuscript/teil-1/notizen.md").write_text("no prefix: not a chapter\n", encoding="utf-8")
     volume = load_book(root).volume(1)
     assert [c.doc.title for c in volume.chapters] == ["Der Anfang", "Das Ende", "Neu"]
@@ -54,25 +54,28 @@ def test_new_chapter_takes_its_place(project) -> None:
 
 def test_duplicate_position(project) -> None:
     root = project("minimal")
-    (root / "manuscript/teil-1/02-doppelt.md").write_text("---\ntitle: X\n---\n\nText\n",
-                                                          encoding="utf-8")
+    (root / "manuscript/teil-1/02-doppelt.md").write_text("---\ntitle: X\n---\n\nText\n", encoding="utf-8")
     [message] = problems_of(root)
-    assert message == ("manuscript/teil-1/02-ende.md: position 02 is taken twice: 02-doppelt.md "
-                       "and 02-ende.md; renumber one or list the chapters in book.toml")
+    assert message == (
+        "manuscript/teil-1/02-ende.md: position 02 is taken twice: 02-doppelt.md "
+        "and 02-ende.md; renumber one or list the chapters in book.toml"
+    )
 
 
 def test_listed_file_missing(project) -> None:
     root = project("ordered")
     replace_in(root / "manuscript/book.toml", '"drei.md"]', '"drei.md", "vier.md"]')
     [message] = problems_of(root)
-    assert message == ("manuscript/book.toml:18: volumes[1].chapters: chapter file "
-                       "'kapitel/vier.md' does not exist")
+    assert message == (
+        "manuscript/book.toml:18: volumes[1].chapters: chapter file 'kapitel/vier.md' does not exist"
+    )
 
 
 def test_problems_in_several_files_come_together(project) -> None:
     root = project("minimal")
     (root / "manuscript/teil-1/01-anfang.md").write_bytes(
-        "---\ntitle: Anfang\n---\n\nZeile\nGr\xfc\xdfe\n".encode("latin-1"))
+        "---\ntitle: Anfang\n---\n\nZeile\nGr\xfc\xdfe\n".encode("latin-1")
+    )
     (root / "manuscript/teil-1/02-ende.md").write_text("", encoding="utf-8")
     (root / "manuscript/autorin.md").write_text("---\ntitel: Ich\n---\n\nText\n", encoding="utf-8")
     messages = problems_of(root)
@@ -94,7 +97,6 @@ def test_front_matter_required(project) -> None:
 
 def test_front_matter_without_text(project) -> None:
     root = project("minimal")
-    (root / "manuscript/teil-1/02-ende.md").write_text("---\ntitle: Leer\n---\n\n  \n",
-                                                       encoding="utf-8")
+    (root / "manuscript/teil-1/02-ende.md").write_text("---\ntitle: Leer\n---\n\n  \n", encoding="utf-8")
     [message] = problems_of(root)
     assert message == "manuscript/teil-1/02-ende.md:4: has front matter but no text"

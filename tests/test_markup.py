@@ -53,8 +53,9 @@ def test_footnotes_become_epub3_notes(tmp_path: Path) -> None:
     assert all(r.get(f"{{{NS['epub']}}}type") == "noteref" for r in refs)
     notes = root.findall("h:aside", NS)
     assert [n.get("id") for n in notes] == ["v1-c01-fn-1", "v1-c01-fn-2"]
-    assert all(n.get(f"{{{NS['epub']}}}type") == "footnote" and n.get("role") == "doc-footnote"
-               for n in notes)
+    assert all(
+        n.get(f"{{{NS['epub']}}}type") == "footnote" and n.get("role") == "doc-footnote" for n in notes
+    )
     assert "".join(notes[0].itertext()).strip() == "1 Eins."
     back = notes[0].find(".//h:a[@class='backlink']", NS)
     assert back.get("href") == "#v1-c01-fnref-1"
@@ -62,8 +63,10 @@ def test_footnotes_become_epub3_notes(tmp_path: Path) -> None:
 
 
 def test_headings_get_unique_ids_and_an_outline(tmp_path: Path) -> None:
-    doc, _ = convert(tmp_path, "## Führung heute\n\nA\n\n### Details\n\nB\n\n## Führung heute\n\nC\n"
-                               "\n[Zurück](#fuehrung-heute)\n")
+    doc, _ = convert(
+        tmp_path,
+        "## Führung heute\n\nA\n\n### Details\n\nB\n\n## Führung heute\n\nC\n\n[Zurück](#fuehrung-heute)\n",
+    )
     assert [(h.level, h.text, h.anchor) for h in doc.outline] == [
         (2, "Führung heute", "v1-c01-fuehrung-heute"),
         (3, "Details", "v1-c01-details"),
@@ -87,13 +90,15 @@ def test_named_entities_are_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("Text\n\n<div class=\"box\">\n<p>offen\n</div>\n", "band/01-test.md:6: raw HTML is not well-formed"),
+        ('Text\n\n<div class="box">\n<p>offen\n</div>\n', "band/01-test.md:6: raw HTML is not well-formed"),
         ("Absatz eins.\n\nNoch <b>fett ohne Ende.\n", "band/01-test.md:6: raw HTML is not well-formed"),
         ("A\n\n<script>alert(1)</script>\n", "band/01-test.md:6: <script> is not allowed"),
-        ("Ein Absatz\n{: style=\"color: red\" }\n", "attribute 'style' is not allowed"),
+        ('Ein Absatz\n{: style="color: red" }\n', "attribute 'style' is not allowed"),
         ('<p onclick="x()">Hallo</p>\n', "band/01-test.md:4: attribute 'onclick' is not allowed"),
-        ("Bild:\n\n![x](../../etc/passwd)\n", "band/01-test.md:6: image '../../etc/passwd' must be a "
-         "file inside the project folder"),
+        (
+            "Bild:\n\n![x](../../etc/passwd)\n",
+            "band/01-test.md:6: image '../../etc/passwd' must be a file inside the project folder",
+        ),
         ("![x](file:///etc/passwd)\n", "image 'file:///etc/passwd' must be a file inside the project"),
         ("![x](http://example.org/x.png)\n", "image 'http://example.org/x.png' must be a file inside"),
         ("![x](fehlt.png)\n", "band/01-test.md:4: image 'fehlt.png' does not exist"),

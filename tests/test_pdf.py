@@ -50,8 +50,7 @@ def screen(sample: Book) -> bytes:
 @pytest.fixture(scope="session")
 def texts(printed: dict[int, bytes]) -> dict[int, list[str]]:
     """The extracted text of every page of each print PDF (pypdf's extraction is slow)."""
-    return {number: [page.extract_text() for page in read(data).pages]
-            for number, data in printed.items()}
+    return {number: [page.extract_text() for page in read(data).pages] for number, data in printed.items()}
 
 
 def read(data: bytes) -> PdfReader:
@@ -64,14 +63,19 @@ def size_mm(box: object) -> tuple[float, float]:
 
 def starts(reader: PdfReader) -> dict[str, int]:
     """Top-level bookmark title -> 0-based index of the page it points at."""
-    return {item.title: reader.get_destination_page_number(item)
-            for item in reader.outline if not isinstance(item, list)}
+    return {
+        item.title: reader.get_destination_page_number(item)
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
 
 
 def chapter_starts(reader: PdfReader, volume: Volume) -> list[int]:
     marks = starts(reader)
-    return [next(index for title, index in marks.items() if title.endswith(chapter.doc.title))
-            for chapter in volume.chapters]
+    return [
+        next(index for title, index in marks.items() if title.endswith(chapter.doc.title))
+        for chapter in volume.chapters
+    ]
 
 
 def flat(text: str) -> str:
@@ -126,13 +130,18 @@ def test_blank_page_before_a_chapter_that_would_open_on_the_left(project: Callab
     assert reader.pages[first + 1].extract_text().strip() == ""
 
 
-def test_bookmarks_for_front_matter_every_chapter_and_author_page(sample: Book,
-                                                                   printed: dict[int, bytes]) -> None:
+def test_bookmarks_for_front_matter_every_chapter_and_author_page(
+    sample: Book, printed: dict[int, bytes]
+) -> None:
     volume = sample.volume(3)
     titles = list(starts(read(printed[3])))
-    assert titles == ["Titelseite", "Impressum", "Inhalt",
-                      *(f"III/{c.position:02d} {c.doc.title}" for c in volume.chapters),
-                      "Über die Autorin"]
+    assert titles == [
+        "Titelseite",
+        "Impressum",
+        "Inhalt",
+        *(f"III/{c.position:02d} {c.doc.title}" for c in volume.chapters),
+        "Über die Autorin",
+    ]
 
 
 def test_front_matter_order_and_imprint_on_the_back_of_the_title(printed: dict[int, bytes]) -> None:
@@ -140,18 +149,20 @@ def test_front_matter_order_and_imprint_on_the_back_of_the_title(printed: dict[i
     assert (marks["Titelseite"], marks["Impressum"], marks["Inhalt"]) == (2, 3, 4)
 
 
-def test_contents_page_numbers_are_the_real_start_pages(sample: Book,
-                                                        printed: dict[int, bytes]) -> None:
+def test_contents_page_numbers_are_the_real_start_pages(sample: Book, printed: dict[int, bytes]) -> None:
     for volume in sample.volumes:
         reader = read(printed[volume.number])
         marks = starts(reader)
         first = chapter_starts(reader, volume)[0]
         contents = reader.pages[marks["Inhalt"]].extract_text()
-        listed = {title.strip(): int(number) for title, number
-                  in re.findall(r"^(?:[IVX]+/\d\d )?(.+?)[ .]+ (\d+)$", contents, re.MULTILINE)}
-        expected = {chapter.doc.title: index - first + 1
-                    for chapter, index in zip(volume.chapters, chapter_starts(reader, volume),
-                                              strict=True)}
+        listed = {
+            title.strip(): int(number)
+            for title, number in re.findall(r"^(?:[IVX]+/\d\d )?(.+?)[ .]+ (\d+)$", contents, re.MULTILINE)
+        }
+        expected = {
+            chapter.doc.title: index - first + 1
+            for chapter, index in zip(volume.chapters, chapter_starts(reader, volume), strict=True)
+        }
         expected["Über die Autorin"] = marks["Über die Autorin"] - first + 1
         assert listed == expected
         assert expected[volume.chapters[0].doc.title] == 1
@@ -286,8 +297,12 @@ def test_screen_pdf_is_tagged_for_pdf_ua_1(screen: bytes) -> None:
 
 
 def test_screen_pdf_has_live_web_links(screen: bytes) -> None:
-    uris = [annot.get_object()["/A"].get("/URI") for page in read(screen).pages
-            for annot in page.get("/Annots", []) if "/A" in annot.get_object()]
+    uris = [
+        annot.get_object()["/A"].get("/URI")
+        for page in read(screen).pages
+        for annot in page.get("/Annots", [])
+        if "/A" in annot.get_object()
+    ]
     assert "https://de.wikipedia.org/wiki/VUCA" in uris
 
 
@@ -315,18 +330,22 @@ def test_figures_in_the_screen_pdf_have_their_alt_text(sample: Book) -> None:
 
 def test_profiles_registered_for_the_cli() -> None:
     assert {name: p.format for name, p in PROFILES.items() if p.format == "pdf"} == {
-        "print": "pdf", "screen": "pdf"}
+        "print": "pdf",
+        "screen": "pdf",
+    }
 
 
 # Images
 
 
-def test_low_resolution_image_is_named_in_a_warning(project: Callable[[str], Path],
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_low_resolution_image_is_named_in_a_warning(
+    project: Callable[[str], Path], caplog: pytest.LogCaptureFixture
+) -> None:
     root = project("pdf-mini")
     Image.new("RGB", (300, 200), "white").save(root / "manuscript" / "grob.png")
     (root / "manuscript" / "band-1" / "03-bild.md").write_text(
-        "---\ntitle: Bild\n---\n\n![Ein grobes Bild](../grob.png)\n", encoding="utf-8")
+        "---\ntitle: Bild\n---\n\n![Ein grobes Bild](../grob.png)\n", encoding="utf-8"
+    )
     book = load_book(root)
     with caplog.at_level(logging.WARNING, logger="bookpress"):
         render(book, book.volumes[0], "print")
@@ -338,12 +357,14 @@ def test_low_resolution_image_is_named_in_a_warning(project: Callable[[str], Pat
     assert not caplog.records
 
 
-def test_sharp_image_gives_no_warning(project: Callable[[str], Path],
-                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_sharp_image_gives_no_warning(
+    project: Callable[[str], Path], caplog: pytest.LogCaptureFixture
+) -> None:
     root = project("pdf-mini")
     Image.new("RGB", (1200, 800), "white").save(root / "manuscript" / "fein.png")
     (root / "manuscript" / "band-1" / "03-bild.md").write_text(
-        "---\ntitle: Bild\n---\n\n![Ein feines Bild](../fein.png)\n", encoding="utf-8")
+        "---\ntitle: Bild\n---\n\n![Ein feines Bild](../fein.png)\n", encoding="utf-8"
+    )
     book = load_book(root)
     with caplog.at_level(logging.WARNING, logger="bookpress"):
         render(book, book.volumes[0], "print")
@@ -353,16 +374,20 @@ def test_sharp_image_gives_no_warning(project: Callable[[str], Path],
 # Nothing outside the project
 
 
-@pytest.mark.parametrize("markdown", [
-    "![Bild](../../etc/passwd)",
-    "![Bild](file:///etc/passwd)",
-    "![Bild](http://example.org/x.png)",
-    '<img src="file:///etc/passwd" alt=""/>',
-    "[Link](file:///etc/passwd)",
-    "[Link](../../etc/passwd)",
-])
-def test_outside_references_are_errors_with_chapter_and_line(project: Callable[[str], Path],
-                                                              markdown: str) -> None:
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "![Bild](../../etc/passwd)",
+        "![Bild](file:///etc/passwd)",
+        "![Bild](http://example.org/x.png)",
+        '<img src="file:///etc/passwd" alt=""/>',
+        "[Link](file:///etc/passwd)",
+        "[Link](../../etc/passwd)",
+    ],
+)
+def test_outside_references_are_errors_with_chapter_and_line(
+    project: Callable[[str], Path], markdown: str
+) -> None:
     root = project("pdf-mini")
     chapter = root / "manuscript" / "band-1" / "01-anfang.md"
     replace_in(chapter, "Ein kurzes Kapitel", f"Text.\n\n{markdown}\n\nEin kurzes Kapitel")
@@ -372,12 +397,15 @@ def test_outside_references_are_errors_with_chapter_and_line(project: Callable[[
     assert problem.file == chapter and problem.line == 7
 
 
-@pytest.mark.parametrize("css", [
-    '@import url("file:///etc/passwd");',
-    '@import "../../../../../../etc/hostname";',
-    "body { background: url(http://example.org/x.png); }",
-    'h1 { background: url("../../../../../etc/passwd"); }',
-])
+@pytest.mark.parametrize(
+    "css",
+    [
+        '@import url("file:///etc/passwd");',
+        '@import "../../../../../../etc/hostname";',
+        "body { background: url(http://example.org/x.png); }",
+        'h1 { background: url("../../../../../etc/passwd"); }',
+    ],
+)
 def test_stylesheet_reaching_outside_fails_cleanly(project: Callable[[str], Path], css: str) -> None:
     root = project("pdf-mini")
     sheet = root / "styles" / "print.css"
@@ -409,10 +437,13 @@ def test_notes_move_to_their_calls_and_a_second_call_keeps_the_number() -> None:
         '<p>Erst<a class="noteref" id="c-fnref-1" href="#c-fn-1" role="doc-noteref" '
         'epub:type="noteref">1</a> dann<a class="noteref" id="c-fnref-1-2" href="#c-fn-1">1</a>.</p>\n'
         '<aside class="footnote" id="c-fn-1" epub:type="footnote"><p><a class="backlink" '
-        'href="#c-fnref-1">1</a> Die <em>Notiz</em>.</p><p>Zweiter Absatz.</p></aside>')
+        'href="#c-fnref-1">1</a> Die <em>Notiz</em>.</p><p>Zweiter Absatz.</p></aside>'
+    )
     result = inline_footnotes(fragment)
     assert "<aside" not in result
-    assert ('<p data-notes="c-fn-1">Erst<span class="footnote" id="c-fn-1" data-note="1">'
-            "Die <em>Notiz</em>.<br/>Zweiter Absatz.</span> dann"
-            '<span class="noteref-repeat">1</span>.</p>') in result
+    assert (
+        '<p data-notes="c-fn-1">Erst<span class="footnote" id="c-fn-1" data-note="1">'
+        "Die <em>Notiz</em>.<br/>Zweiter Absatz.</span> dann"
+        '<span class="noteref-repeat">1</span>.</p>'
+    ) in result
     assert note_css({"c-fn-1"}) == '[data-notes~="c-fn-1"] { widows: 1; orphans: 1; }\n'

@@ -47,8 +47,6 @@ def _screen(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
 
 PROFILES: dict[str, Profile] = {
     "ebook": Profile("ebook", "epub", "EPUB 3 for the ebook stores", _epub),
-    "print": Profile("print", "pdf", "PDF for print on demand: trim size, bleed, embedded fonts",
-                     _print),
-    "screen": Profile("screen", "pdf", "tagged PDF for reading on screen, with live links",
-                      _screen),
+    "print": Profile("print", "pdf", "PDF for print on demand: trim size, bleed, embedded fonts", _print),
+    "screen": Profile("screen", "pdf", "tagged PDF for reading on screen, with live links", _screen),
 }

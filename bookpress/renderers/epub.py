@@ -21,10 +21,19 @@ from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volum
 from . import html
 
 CSS = ("fonts.css", "base.css", "epub.css")
-MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp",
-               ".css": "text/css", ".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff",
-               ".woff2": "font/woff2"}
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".css": "text/css",
+    ".otf": "font/otf",
+    ".ttf": "font/ttf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
 WRITER_OPTIONS = {
     "raise_exceptions": True,  # otherwise write_epub() returns False on an I/O error
     "landmark_title": html.LABELS["landmarks"],  # default "Guide"
@@ -71,8 +80,7 @@ def _metadata(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     package.add_metadata(None, "meta", "main", {"refines": "#title-main", "property": "title-type"})
     if volume.subtitle:
         package.add_metadata("DC", "title", volume.subtitle, {"id": "title-sub"})
-        package.add_metadata(None, "meta", "subtitle", {"refines": "#title-sub",
-                                                        "property": "title-type"})
+        package.add_metadata(None, "meta", "subtitle", {"refines": "#title-sub", "property": "title-type"})
     for number, author in enumerate(series.authors, 1):
         package.add_author(author.name, file_as=author.sort, role="aut", uid=f"creator-{number}")
     package.add_metadata("DC", "publisher", series.publisher)
@@ -83,8 +91,7 @@ def _metadata(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     for subject in series.subjects:
         package.add_metadata("DC", "subject", subject)
     position = str(volume.number)
-    package.add_metadata(None, "meta", series.title, {"property": "belongs-to-collection",
-                                                      "id": "series"})
+    package.add_metadata(None, "meta", series.title, {"property": "belongs-to-collection", "id": "series"})
     package.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
     package.add_metadata(None, "meta", position, {"refines": "#series", "property": "group-position"})
     package.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series.title})
@@ -105,34 +112,68 @@ def _accessibility(package: epub.EpubBook, volume: Volume) -> None:
     for feature in features:
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    package.add_metadata(None, "meta", (
-        "Reiner Fließtext mit Überschriftenhierarchie, Inhaltsverzeichnis und verlinkten Fußnoten; "
-        "Abbildungen haben Alternativtexte. Schriftgröße und Farben lassen sich im Lesesystem "
-        "anpassen."), {"property": "schema:accessibilitySummary"})
+    package.add_metadata(
+        None,
+        "meta",
+        (
+            "Reiner Fließtext mit Überschriftenhierarchie, Inhaltsverzeichnis und verlinkten Fußnoten; "
+            "Abbildungen haben Alternativtexte. Schriftgröße und Farben lassen sich im Lesesystem "
+            "anpassen."
+        ),
+        {"property": "schema:accessibilitySummary"},
+    )
 
 
 def _pages(book: Book, volume: Volume) -> list[Page]:
-    href = {chapter.doc.anchor: f"{_chapter_name(volume, chapter.position)}#{chapter.doc.anchor}"
-            for chapter in volume.chapters}
+    href = {
+        chapter.doc.anchor: f"{_chapter_name(volume, chapter.position)}#{chapter.doc.anchor}"
+        for chapter in volume.chapters
+    }
     href[book.author_page.anchor] = "autorin.xhtml"
     pages = [
-        Page("cover", "cover.xhtml", html.LABELS["cover"], _cover_body(book, volume),
-             'epub:type="cover"'),
-        Page("titlepage", "titel.xhtml", html.LABELS["title"], html.title_page(book, volume),
-             'epub:type="frontmatter"'),
-        Page("imprint", "impressum.xhtml", html.LABELS["imprint"], html.imprint(book, volume),
-             'epub:type="frontmatter"'),
-        Page("contents", "inhalt.xhtml", html.LABELS["contents"], html.contents(book, volume, href),
-             'epub:type="frontmatter"'),
+        Page("cover", "cover.xhtml", html.LABELS["cover"], _cover_body(book, volume), 'epub:type="cover"'),
+        Page(
+            "titlepage",
+            "titel.xhtml",
+            html.LABELS["title"],
+            html.title_page(book, volume),
+            'epub:type="frontmatter"',
+        ),
+        Page(
+            "imprint",
+            "impressum.xhtml",
+            html.LABELS["imprint"],
+            html.imprint(book, volume),
+            'epub:type="frontmatter"',
+        ),
+        Page(
+            "contents",
+            "inhalt.xhtml",
+            html.LABELS["contents"],
+            html.contents(book, volume, href),
+            'epub:type="frontmatter"',
+        ),
     ]
     for chapter in volume.chapters:
         body = _package_images(html.chapter(book, volume, chapter), chapter.doc.images)
-        pages.append(Page(chapter.doc.anchor, _chapter_name(volume, chapter.position),
-                          f"{chapter_code(volume, chapter)} {chapter.doc.title}",
-                          body, 'epub:type="bodymatter"'))
-    pages.append(Page("autorin", "autorin.xhtml", book.author_page.title,
-                      _package_images(html.author_page(book), book.author_page.images),
-                      'epub:type="backmatter"'))
+        pages.append(
+            Page(
+                chapter.doc.anchor,
+                _chapter_name(volume, chapter.position),
+                f"{chapter_code(volume, chapter)} {chapter.doc.title}",
+                body,
+                'epub:type="bodymatter"',
+            )
+        )
+    pages.append(
+        Page(
+            "autorin",
+            "autorin.xhtml",
+            book.author_page.title,
+            _package_images(html.author_page(book), book.author_page.images),
+            'epub:type="backmatter"',
+        )
+    )
     return pages
 
 
@@ -149,8 +190,10 @@ def _chapter_name(volume: Volume, position: int) -> str:
 
 def _cover_body(book: Book, volume: Volume) -> str:
     alt = html.escape(html.cover_alt(book, volume))
-    return (f'<section class="cover" epub:type="cover" aria-label="{html.LABELS["cover"]}">'
-            f'<img src="../images/cover{_cover_suffix(volume)}" alt="{alt}"/></section>')
+    return (
+        f'<section class="cover" epub:type="cover" aria-label="{html.LABELS["cover"]}">'
+        f'<img src="../images/cover{_cover_suffix(volume)}" alt="{alt}"/></section>'
+    )
 
 
 def _cover_suffix(volume: Volume) -> str:
@@ -160,11 +203,19 @@ def _cover_suffix(volume: Volume) -> str:
 
 
 def _document(page: Page, lang: str) -> epub.EpubItem:
-    content = html.document(title=page.title, body=page.body, lang=lang,
-                            stylesheets=[f"../styles/{name}" for name in CSS],
-                            body_attrs=page.body_attrs)
-    return epub.EpubItem(uid=page.ident, file_name=f"text/{page.name}",
-                         media_type="application/xhtml+xml", content=content.encode("utf-8"))
+    content = html.document(
+        title=page.title,
+        body=page.body,
+        lang=lang,
+        stylesheets=[f"../styles/{name}" for name in CSS],
+        body_attrs=page.body_attrs,
+    )
+    return epub.EpubItem(
+        uid=page.ident,
+        file_name=f"text/{page.name}",
+        media_type="application/xhtml+xml",
+        content=content.encode("utf-8"),
+    )
 
 
 def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
@@ -190,9 +241,13 @@ def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
 
 
 def _cover_text(book: Book, volume: Volume) -> covers.CoverText:
-    return covers.CoverText(series=book.series.title, volume_label=volume_label(volume),
-                            title=volume.title, subtitle=volume.subtitle,
-                            author=html.authors_line(book))
+    return covers.CoverText(
+        series=book.series.title,
+        volume_label=volume_label(volume),
+        title=volume.title,
+        subtitle=volume.subtitle,
+        author=html.authors_line(book),
+    )
 
 
 def image_name(project_path: str) -> str:
@@ -204,8 +259,9 @@ def image_name(project_path: str) -> str:
 
 def _add_file(package: epub.EpubBook, name: str, data: bytes, *, ident: str | None = None) -> epub.EpubItem:
     ident = ident or "res-" + "".join(c if c.isalnum() else "-" for c in name)
-    item = epub.EpubItem(uid=ident, file_name=name, media_type=MEDIA_TYPES[Path(name).suffix.lower()],
-                         content=data)
+    item = epub.EpubItem(
+        uid=ident, file_name=name, media_type=MEDIA_TYPES[Path(name).suffix.lower()], content=data
+    )
     package.add_item(item)
     return item
 
@@ -220,8 +276,11 @@ def _navigation(package: epub.EpubBook, book: Book, volume: Volume, pages: list[
     chapter_pages = [page for page in pages if page.ident.startswith(f"v{volume.number}-c")]
     for chapter, page in zip(volume.chapters, chapter_pages, strict=True):
         link = epub.Link(f"text/{page.name}", page.title, page.ident)
-        subs = [epub.Link(f"text/{page.name}#{h.anchor}", h.text, h.anchor)
-                for h in chapter.doc.outline if h.level == 2]
+        subs = [
+            epub.Link(f"text/{page.name}#{h.anchor}", h.text, h.anchor)
+            for h in chapter.doc.outline
+            if h.level == 2
+        ]
         toc.append((link, subs) if subs else link)
     toc.append(epub.Link("text/autorin.xhtml", book.author_page.title, "autorin"))
     package.toc = toc

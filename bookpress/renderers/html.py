@@ -12,8 +12,20 @@ from html import escape
 
 from ..model import Book, Chapter, Document, Volume, chapter_code, full_code, volume_label
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 
 LABELS = {
     "cover": "Cover",
@@ -27,14 +39,15 @@ LABELS = {
 
 
 def german_date(date: dt.date) -> str:
-    """ "14. September 2026" (with a no-break space after the day) """
+    """ "14. September 2026" (with a no-break space after the day)"""
     return f"{date.day}.\u00a0{MONTHS[date.month - 1]} {date.year}"
 
 
 def document(*, title: str, body: str, lang: str, stylesheets: list[str], body_attrs: str = "") -> str:
     """A complete XHTML5 document, as EPUB content documents need it."""
-    links = "".join(f'\n    <link rel="stylesheet" type="text/css" href="{escape(href)}"/>'
-                    for href in stylesheets)
+    links = "".join(
+        f'\n    <link rel="stylesheet" type="text/css" href="{escape(href)}"/>' for href in stylesheets
+    )
     attrs = f" {body_attrs}" if body_attrs else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
@@ -50,20 +63,24 @@ def authors_line(book: Book) -> str:
 
 
 def half_title(book: Book, volume: Volume) -> str:
-    return (f'<section class="halftitle" epub:type="halftitlepage" role="doc-halftitle"'
-            f' aria-label="{LABELS["halftitle"]}">\n'
-            f'<p class="halftitle-series">{escape(book.series.title)}</p>\n'
-            f'<p class="halftitle-title">{escape(volume.title)}</p>\n</section>')
+    return (
+        f'<section class="halftitle" epub:type="halftitlepage" role="doc-halftitle"'
+        f' aria-label="{LABELS["halftitle"]}">\n'
+        f'<p class="halftitle-series">{escape(book.series.title)}</p>\n'
+        f'<p class="halftitle-title">{escape(volume.title)}</p>\n</section>'
+    )
 
 
 def title_page(book: Book, volume: Volume) -> str:
-    subtitle = (f'<p class="subtitle">{escape(volume.subtitle)}</p>\n' if volume.subtitle else "")
-    return (f'<section class="titlepage" epub:type="titlepage" aria-label="{LABELS["title"]}">\n'
-            f'<p class="author">{escape(authors_line(book))}</p>\n'
-            f'<h1 class="title"><span class="series">{escape(book.series.title)}</span> '
-            f'<span class="volume">{volume_label(volume)}</span> '
-            f'<span class="main">{escape(volume.title)}</span></h1>\n{subtitle}'
-            f'<p class="publisher">{escape(book.series.publisher)}</p>\n</section>')
+    subtitle = f'<p class="subtitle">{escape(volume.subtitle)}</p>\n' if volume.subtitle else ""
+    return (
+        f'<section class="titlepage" epub:type="titlepage" aria-label="{LABELS["title"]}">\n'
+        f'<p class="author">{escape(authors_line(book))}</p>\n'
+        f'<h1 class="title"><span class="series">{escape(book.series.title)}</span> '
+        f'<span class="volume">{volume_label(volume)}</span> '
+        f'<span class="main">{escape(volume.title)}</span></h1>\n{subtitle}'
+        f'<p class="publisher">{escape(book.series.publisher)}</p>\n</section>'
+    )
 
 
 def imprint(book: Book, volume: Volume) -> str:
@@ -77,8 +94,11 @@ def imprint(book: Book, volume: Volume) -> str:
         "(Druckausgabe)</p>",
         f"<p>1. Auflage, {german_date(volume.date)}</p>",
     ]
-    return (f'<section class="imprint" epub:type="copyright-page" aria-label="{LABELS["imprint"]}">\n'
-            + "\n".join(lines) + "\n</section>")
+    return (
+        f'<section class="imprint" epub:type="copyright-page" aria-label="{LABELS["imprint"]}">\n'
+        + "\n".join(lines)
+        + "\n</section>"
+    )
 
 
 def contents(book: Book, volume: Volume, href: dict[str, str], *, page_numbers: bool = False) -> str:
@@ -88,37 +108,40 @@ def contents(book: Book, volume: Volume, href: dict[str, str], *, page_numbers: 
         code = escape(chapter_code(volume, chapter))
         items.append(_contents_item(chapter.doc, href, code, page_numbers))
     items.append(_contents_item(book.author_page, href, "", page_numbers))
-    return (f'<nav class="contents" epub:type="toc" role="doc-toc" aria-labelledby="contents-title">\n'
-            f'<h1 id="contents-title">{LABELS["contents"]}</h1>\n<ol>\n' + "\n".join(items)
-            + "\n</ol>\n</nav>")
+    return (
+        f'<nav class="contents" epub:type="toc" role="doc-toc" aria-labelledby="contents-title">\n'
+        f'<h1 id="contents-title">{LABELS["contents"]}</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>"
+    )
 
 
 def _contents_item(doc: Document, href: dict[str, str], code: str, page_numbers: bool) -> str:
     target = escape(href[doc.anchor])
     code_html = f'<span class="code">{code}</span> ' if code else ""
     page = f'<span class="page" data-target="{target}"></span>' if page_numbers else ""
-    return (f'<li><a href="{target}">{code_html}<span class="title">{escape(doc.title)}</span>'
-            f"{page}</a></li>")
+    return f'<li><a href="{target}">{code_html}<span class="title">{escape(doc.title)}</span>{page}</a></li>'
 
 
 def chapter(book: Book, volume: Volume, chapter: Chapter) -> str:
     """A chapter as a section, titled with its code ("#VUCA III/05")."""
     doc = chapter.doc
     subtitle = f'<p class="chapter-subtitle">{escape(doc.subtitle)}</p>\n' if doc.subtitle else ""
-    return (f'<section class="chapter" id="{doc.anchor}" epub:type="chapter" role="doc-chapter" '
-            f'aria-labelledby="{doc.anchor}-title">\n<header>\n'
-            f'<p class="chapter-code">{escape(full_code(book.series, volume, chapter))}</p>\n'
-            f'<h1 id="{doc.anchor}-title" class="chapter-title">{escape(doc.title)}</h1>\n'
-            f"{subtitle}</header>\n{doc.html}\n</section>")
+    return (
+        f'<section class="chapter" id="{doc.anchor}" epub:type="chapter" role="doc-chapter" '
+        f'aria-labelledby="{doc.anchor}-title">\n<header>\n'
+        f'<p class="chapter-code">{escape(full_code(book.series, volume, chapter))}</p>\n'
+        f'<h1 id="{doc.anchor}-title" class="chapter-title">{escape(doc.title)}</h1>\n'
+        f"{subtitle}</header>\n{doc.html}\n</section>"
+    )
 
 
 def author_page(book: Book) -> str:
     doc = book.author_page
-    return (f'<section class="author-page" id="{doc.anchor}" epub:type="appendix" '
-            f'aria-labelledby="{doc.anchor}-title">\n'
-            f'<h1 id="{doc.anchor}-title">{escape(doc.title)}</h1>\n{doc.html}\n</section>')
+    return (
+        f'<section class="author-page" id="{doc.anchor}" epub:type="appendix" '
+        f'aria-labelledby="{doc.anchor}-title">\n'
+        f'<h1 id="{doc.anchor}-title">{escape(doc.title)}</h1>\n{doc.html}\n</section>'
+    )
 
 
 def cover_alt(book: Book, volume: Volume) -> str:
-    return (f"Cover: {book.series.title}, {volume_label(volume)}: {volume.title}, "
-            f"von {authors_line(book)}")
+    return f"Cover: {book.series.title}, {volume_label(volume)}: {volume.title}, von {authors_line(book)}"

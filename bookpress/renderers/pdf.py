@@ -44,13 +44,25 @@ class PdfProfile:
     check_images: bool  # warn about raster images below 300 ppi
 
 
-PRINT = PdfProfile("print", ("fonts.css", "base.css", "print.css"), bleed=True, mirrored=True,
-                   variant=None, check_images=True)
+PRINT = PdfProfile(
+    "print",
+    ("fonts.css", "base.css", "print.css"),
+    bleed=True,
+    mirrored=True,
+    variant=None,
+    check_images=True,
+)
 # PDF/UA-1 tags the content (headings, paragraphs, lists, figures with alt text)
 # so screen readers can follow it; WeasyPrint says its variants are not
 # guaranteed valid, so the README claims only what the tests check.
-SCREEN = PdfProfile("screen", ("fonts.css", "base.css", "print.css", "screen.css"), bleed=False,
-                    mirrored=False, variant="pdf/ua-1", check_images=False)
+SCREEN = PdfProfile(
+    "screen",
+    ("fonts.css", "base.css", "print.css", "screen.css"),
+    bleed=False,
+    mirrored=False,
+    variant="pdf/ua-1",
+    check_images=False,
+)
 
 
 class ProjectFetcher(URLFetcher):
@@ -95,8 +107,10 @@ def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfPr
         if profile.check_images:
             check_images(document, root=book.root)
         data = document.write_pdf(
-            pdf_identifier=identifier(volume, profile).encode(), pdf_variant=profile.variant,
-            finisher=lambda doc, pdf: _fix_boxes(pdf, book.print, bleed=profile.bleed))
+            pdf_identifier=identifier(volume, profile).encode(),
+            pdf_variant=profile.variant,
+            finisher=lambda doc, pdf: _fix_boxes(pdf, book.print, bleed=profile.bleed),
+        )
     except FatalURLFetchingError as error:
         raise BookError(f"the PDF may only use files inside the project folder: {error}") from None
     check_fonts(document, allowed=declared_families(text for _, text in css))
@@ -109,11 +123,12 @@ def _layout(book: Book, source: str, css: list[tuple[str, str]]) -> Document:
     # @font-face rules of a stylesheet are only used with the FontConfiguration
     # that the document is rendered with.
     fonts = FontConfiguration()
-    stylesheets = [CSS(string=text, base_url=url, url_fetcher=fetcher, font_config=fonts)
-                   for url, text in css]
-    return HTML(string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher,
-                media_type="print").render(stylesheets=stylesheets, font_config=fonts,
-                                           presentational_hints=False)
+    stylesheets = [
+        CSS(string=text, base_url=url, url_fetcher=fetcher, font_config=fonts) for url, text in css
+    ]
+    return HTML(
+        string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+    ).render(stylesheets=stylesheets, font_config=fonts, presentational_hints=False)
 
 
 def identifier(volume: Volume, profile: PdfProfile) -> str:
@@ -141,10 +156,12 @@ def geometry_css(settings: PrintSettings, profile: PdfProfile) -> str:
     inner, outer = s.inner_margin_mm, s.outer_margin_mm
     if not profile.mirrored:
         inner = outer = (inner + outer) / 2
-    return (f"@page {{ size: {s.width_mm}mm {s.height_mm}mm; bleed: {bleed}mm; marks: {marks}; "
-            f"margin-top: {s.top_margin_mm}mm; margin-bottom: {s.bottom_margin_mm}mm; }}\n"
-            f"@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}\n"
-            f"@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}\n")
+    return (
+        f"@page {{ size: {s.width_mm}mm {s.height_mm}mm; bleed: {bleed}mm; marks: {marks}; "
+        f"margin-top: {s.top_margin_mm}mm; margin-bottom: {s.bottom_margin_mm}mm; }}\n"
+        f"@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}\n"
+        f"@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}\n"
+    )
 
 
 def _fix_boxes(pdf: pydyf.PDF, settings: PrintSettings, *, bleed: bool) -> None:
@@ -159,4 +176,3 @@ def _fix_boxes(pdf: pydyf.PDF, settings: PrintSettings, *, bleed: bool) -> None:
         if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Page":
             left, top, right, bottom = item["TrimBox"]
             item["BleedBox"] = pydyf.Array([left - extra, top - extra, right + extra, bottom + extra])
-

@@ -45,7 +45,8 @@ def check_fonts(document: Any, *, allowed: set[str]) -> None:
         raise BookError(
             f"the PDF would use the system font(s) {', '.join(foreign)} in place of "
             f"{', '.join(sorted(allowed)) or 'the fonts in styles/fonts.css'}: a character or "
-            "style is missing from the book's fonts, or a stylesheet names another font family")
+            "style is missing from the book's fonts, or a stylesheet names another font family"
+        )
 
 
 def check_images(document: Any, *, root: Path) -> None:
@@ -60,20 +61,32 @@ def check_images(document: Any, *, root: Path) -> None:
         name = _project_path(box.element.get("src", ""), root)
         if ppi < MIN_PPI and (name, ppi) not in seen:
             seen.add((name, ppi))
-            LOG.warning("%s: printed at %d ppi, below the %d ppi a printer needs; use an image "
-                        "with at least %d pixels across or print it smaller", name, ppi, MIN_PPI,
-                        round(box.width / CSS_PX_PER_INCH * MIN_PPI))
+            LOG.warning(
+                "%s: printed at %d ppi, below the %d ppi a printer needs; use an image "
+                "with at least %d pixels across or print it smaller",
+                name,
+                ppi,
+                MIN_PPI,
+                round(box.width / CSS_PX_PER_INCH * MIN_PPI),
+            )
 
 
 def misplaced_footnotes(document: Any) -> set[str]:
     """Ids of footnotes that are not set on the page of their call."""
     misplaced = set()
     for page in document.pages:
-        calls = {box.element.get("id") for box in page._page_box.descendants()
-                 if (box.element_tag or "").endswith("::footnote-call")}
-        notes = {box.element.get("id") for area in page._page_box.children
-                 if type(area).__name__ == "FootnoteAreaBox"
-                 for box in area.descendants() if box.element is not None}
+        calls = {
+            box.element.get("id")
+            for box in page._page_box.descendants()
+            if (box.element_tag or "").endswith("::footnote-call")
+        }
+        notes = {
+            box.element.get("id")
+            for area in page._page_box.children
+            if type(area).__name__ == "FootnoteAreaBox"
+            for box in area.descendants()
+            if box.element is not None
+        }
         misplaced |= calls - notes
     return misplaced
 

@@ -37,10 +37,12 @@ def note_css(notes: set[str]) -> str:
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
     lang = book.series.language
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
-            f"{_metadata(book, volume, timestamp)}</head>\n"
-            f'<body class="{profile}" data-running-head="{escape(volume_title(book.series, volume))}">\n'
-            f"{_body(book, volume)}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
+        f"{_metadata(book, volume, timestamp)}</head>\n"
+        f'<body class="{profile}" data-running-head="{escape(volume_title(book.series, volume))}">\n'
+        f"{_body(book, volume)}\n</body>\n</html>\n"
+    )
 
 
 def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
@@ -49,11 +51,13 @@ def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
     # W3C date with an explicit zone, so the PDF date does not depend on the machine's.
     date = timestamp.replace(microsecond=0).isoformat() + "Z"
     fields = [("author", author.name) for author in series.authors]
-    fields += [("description", volume.subtitle or series.description),
-               ("keywords", ", ".join(series.subjects)),
-               ("generator", GENERATOR),
-               ("dcterms.created", date),
-               ("dcterms.modified", date)]
+    fields += [
+        ("description", volume.subtitle or series.description),
+        ("keywords", ", ".join(series.subjects)),
+        ("generator", GENERATOR),
+        ("dcterms.created", date),
+        ("dcterms.modified", date),
+    ]
     meta = "".join(f'<meta name="{name}" content="{escape(value)}"/>\n' for name, value in fields)
     return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
 
@@ -62,17 +66,22 @@ def _body(book: Book, volume: Volume) -> str:
     href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
     href[book.author_page.anchor] = f"#{book.author_page.anchor}"
     chapters = "\n".join(
-        _bookmarked(html.chapter(book, volume, _with_inline_notes(chapter)),
-                    f"{chapter_code(volume, chapter)} {chapter.doc.title}")
-        for chapter in volume.chapters)
-    return "\n".join([
-        html.half_title(book, volume),
-        _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
-        _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
-        _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
-        f'<div class="mainmatter">\n{chapters}\n</div>',
-        _bookmarked(html.author_page(book), book.author_page.title),
-    ])
+        _bookmarked(
+            html.chapter(book, volume, _with_inline_notes(chapter)),
+            f"{chapter_code(volume, chapter)} {chapter.doc.title}",
+        )
+        for chapter in volume.chapters
+    )
+    return "\n".join(
+        [
+            html.half_title(book, volume),
+            _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
+            _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
+            _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
+            f'<div class="mainmatter">\n{chapters}\n</div>',
+            _bookmarked(html.author_page(book), book.author_page.title),
+        ]
+    )
 
 
 def _bookmarked(fragment: str, label: str) -> str:
@@ -110,7 +119,7 @@ def inline_footnotes(fragment: str) -> str:
     for aside in tree.iterfind(f"{{{XHTML}}}aside[@class='footnote']"):
         tree.remove(aside)
     text = etree.tostring(tree, encoding="unicode")
-    return text[text.index(">") + 1: text.rindex("</div>")].strip()
+    return text[text.index(">") + 1 : text.rindex("</div>")].strip()
 
 
 def _mark_block(call: etree._Element, note: str) -> None:
@@ -125,8 +134,9 @@ def _local(element: etree._Element) -> str:
 
 
 def _note_span(aside: etree._Element, number: str) -> etree._Element:
-    span = etree.Element(f"{{{XHTML}}}span", {"class": "footnote", "id": aside.get("id"),
-                                              "data-note": number})
+    span = etree.Element(
+        f"{{{XHTML}}}span", {"class": "footnote", "id": aside.get("id"), "data-note": number}
+    )
     for index, paragraph in enumerate(aside.iterfind(f"{{{XHTML}}}p")):
         if index:
             etree.SubElement(span, f"{{{XHTML}}}br")
