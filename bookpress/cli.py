@@ -74,38 +74,52 @@ def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: 
     signal.signal(signal.SIGTERM, _sigterm)
 
 
+def _edition_options(verb: str) -> Callable[[Callable], Callable]:
+    """The options that choose editions, shared by build and watch."""
+    options = [
+        click.option(
+            "--volume",
+            "-v",
+            "volumes",
+            multiple=True,
+            metavar="V",
+            help=f"{verb} only this volume (III or 3); repeatable.",
+        ),
+        click.option(
+            "--format",
+            "-f",
+            "formats",
+            multiple=True,
+            type=click.Choice(sorted({p.format for p in PROFILES.values()})),
+            help=f"{verb} only editions of this format; repeatable.",
+        ),
+        click.option(
+            "--profile",
+            "-p",
+            "profiles",
+            multiple=True,
+            type=click.Choice(list(PROFILES)),
+            help=f"{verb} only this edition profile; repeatable.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Where to write the editions  [default: PROJECT/output]",
+        ),
+    ]
+
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 @main.command("build")
-@click.option(
-    "--volume",
-    "-v",
-    "volumes",
-    multiple=True,
-    metavar="V",
-    help="Build only this volume (III or 3); repeatable.",
-)
-@click.option(
-    "--format",
-    "-f",
-    "formats",
-    multiple=True,
-    type=click.Choice(sorted({p.format for p in PROFILES.values()})),
-    help="Build only editions of this format; repeatable.",
-)
-@click.option(
-    "--profile",
-    "-p",
-    "profiles",
-    multiple=True,
-    type=click.Choice(list(PROFILES)),
-    help="Build only this edition profile; repeatable.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the editions  [default: PROJECT/output]",
-)
+@_edition_options("Build")
 @click.pass_obj
 def build_command(
     project: Path,
@@ -305,37 +319,7 @@ def init_command(
 
 
 @main.command("watch")
-@click.option(
-    "--volume",
-    "-v",
-    "volumes",
-    multiple=True,
-    metavar="V",
-    help="Rebuild only this volume (III or 3); repeatable.",
-)
-@click.option(
-    "--format",
-    "-f",
-    "formats",
-    multiple=True,
-    type=click.Choice(sorted({p.format for p in PROFILES.values()})),
-    help="Rebuild only editions of this format; repeatable.",
-)
-@click.option(
-    "--profile",
-    "-p",
-    "profiles",
-    multiple=True,
-    type=click.Choice(list(PROFILES)),
-    help="Rebuild only this edition profile; repeatable.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the editions  [default: PROJECT/output]",
-)
+@_edition_options("Rebuild")
 @click.option(
     "--debounce",
     type=click.FloatRange(0, 10),
