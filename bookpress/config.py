@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import BookError, Collector
 from .model import Author, PrintSettings, Series
+from .tomlcheck import Locator, Spec, check_table
 
 # Trim sizes (width x height, mm) used by German and international POD printers.
 TRIM_PRESETS: dict[str, tuple[float, float]] = {
@@ -28,15 +29,6 @@ TRIM_PRESETS: dict[str, tuple[float, float]] = {
     "5.5x8.5in": (139.7, 215.9),
     "6x9in": (152.4, 228.6),
 }
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What one key may hold."""
-
-    kind: str  # "str" | "int" | "float" | "bool" | "date" | "strs" | "table" | "tables"
-    required: bool = False
-    fields: dict[str, Spec] | None = None  # for tables
 
 
 SERIES = {
@@ -131,7 +123,7 @@ def load_config(path: Path) -> Config:
         ) from None
     problems = Collector()
     locator = Locator(text)
-    _check_table(data, TOP, (), path, locator, problems)
+    check_table(data, TOP, (), path, locator, problems)
     problems.raise_if_any()
     config = _build(path, data, locator, problems)
     problems.raise_if_any()
@@ -141,152 +133,6 @@ def load_config(path: Path) -> Config:
 def _line_from_message(message: str) -> int | None:
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else None
-
-
-class Locator:
-    """Finds the line of a key path such as ("volumes", 2, "isbn", "ebook") in TOML text.
-
-    tomllib keeps no positions, so we scan headers and ``key =`` lines; a miss
-    just means the message names the key without a line.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def find(self, path: tuple[Any, ...]) -> int | None:
-        start, end, prefix = 0, len(self.lines), ""
-        for part in path[:-1]:
-            if isinstance(part, int):
-                found = self._nth_header(f"[[{prefix}]]", part, start, end)
-                if found is None:
-                    return None
-                start = found
-                end = self._next_header(f"[[{prefix}]]", start + 1, end)
-            else:
-                prefix = f"{prefix}.{part}" if prefix else part
-                header = self._nth_header(f"[{prefix}]", 0, start, end)
-                if header is not None:
-                    start = header
-        last = path[-1] if path else None
-        if isinstance(last, int) or last is None:
-            return start + 1 if path else None
-        pattern = re.compile(rf"^\s*(\"?){re.escape(str(last))}\1\s*=")
-        for number in range(start, end):
-            if pattern.match(self.lines[number]):
-                return number + 1
-        header = re.compile(rf"^\s*\[+\s*(.*\.)?{re.escape(str(last))}\s*\]+")
-        for number in range(start, end):
-            if header.match(self.lines[number]):
-                return number + 1
-        return None
-
-    def _nth_header(self, header: str, n: int, start: int, end: int) -> int | None:
-        seen = -1
-        for number in range(start, end):
-            if self.lines[number].strip().replace(" ", "") == header:
-                seen += 1
-                if seen == n:
-                    return number
-        return None
-
-    def _next_header(self, header: str, start: int, end: int) -> int:
-        for number in range(start, end):
-            if self.lines[number].strip().replace(" ", "") == header:
-                return number
-        return end
-
-
-def _key_name(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-KIND_NAMES = {
-    "str": "a string",
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false",
-    "date": "a date like 2026-03-01",
-    "strs": "a list of strings",
-    "table": "a table",
-    "tables": "a list of tables ([[…]])",
-}
-
-
-def _kind_ok(value: Any, kind: str) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "float":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "date":
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if kind == "strs":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == "table":
-        return isinstance(value, dict)
-    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
-
-
-def _check_table(
-    data: dict[str, Any],
-    spec: dict[str, Spec],
-    path: tuple[Any, ...],
-    file: Path,
-    locator: Locator,
-    problems: Collector,
-) -> None:
-    for key in sorted(set(data) - set(spec)):
-        expected = ", ".join(sorted(spec))
-        problems.add(
-            f"unknown key; expected one of: {expected}",
-            file=file,
-            line=locator.find((*path, key)),
-            key=_key_name((*path, key)),
-        )
-    for key, rule in spec.items():
-        where = (*path, key)
-        if key not in data:
-            if rule.required:
-                problems.add(
-                    f"missing required {KIND_NAMES[rule.kind]}",
-                    file=file,
-                    line=locator.find(path) if path else None,
-                    key=_key_name(where),
-                )
-            continue
-        value = data[key]
-        if not _kind_ok(value, rule.kind):
-            problems.add(
-                f"must be {KIND_NAMES[rule.kind]}, not {type(value).__name__}",
-                file=file,
-                line=locator.find(where),
-                key=_key_name(where),
-            )
-            continue
-        if isinstance(value, str) and _ILLEGAL.search(value):
-            problems.add(
-                "contains a control character (pasted from another program?)",
-                file=file,
-                line=locator.find(where),
-                key=_key_name(where),
-            )
-        if rule.kind == "table" and rule.fields is not None:
-            _check_table(value, rule.fields, where, file, locator, problems)
-        elif rule.kind == "tables" and rule.fields is not None:
-            if not value:
-                problems.add("must not be empty", file=file, line=locator.find(where), key=_key_name(where))
-            for index, item in enumerate(value):
-                _check_table(item, rule.fields, (*where, index), file, locator, problems)
-
-
-# Characters XML 1.0 forbids; ebooklib drops such metadata silently, so we refuse them here.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def normalise_isbn(text: str) -> str | None:
