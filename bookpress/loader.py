@@ -24,8 +24,7 @@ def load_book(root: Path) -> Book:
     root = root.resolve()
     config = load_config(manuscript_dir(root) / "book.toml")
     problems = Collector()
-    hyphenation = _hyphenation(manuscript_dir(root))
-    converter = Converter(root, hyphenation=hyphenation)
+    converter = Converter(root, hyphenation=_hyphenation(manuscript_dir(root)))
     volumes = tuple(
         _volume(config, volume, root, converter, problems)
         for volume in sorted(config.volumes, key=lambda v: v.number)
@@ -40,7 +39,6 @@ def load_book(root: Path) -> Book:
         author_page=author_page,
         styles=root / "styles",
         print=config.print,
-        hyphenation=hyphenation,
     )
 
 

@@ -123,7 +123,6 @@ class Book:
     author_page: Document
     styles: Path  # the project's styles/ folder
     print: PrintSettings = field(default_factory=PrintSettings)
-    hyphenation: tuple[str, ...] = ()  # project list, e.g. "Work-flow", "VUCA"
 
     def volume(self, number: int) -> Volume:
         for volume in self.volumes:
