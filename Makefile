@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup scripts/system-packages.txt
+$(VENV)/.installed: pyproject.toml package.json package-lock.json scripts/setup scripts/system-packages.txt
 	sh scripts/setup
 	touch $@
 
@@ -23,4 +23,4 @@ lint: setup
 	$(VENV)/bin/ruff format --check bookpress tests scripts
 
 clean:
-	rm -rf $(VENV) output/*.epub output/*.pdf
+	rm -rf $(VENV) node_modules output/*.epub output/*.pdf

@@ -11,16 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
+from lxml import etree
 
 from .. import cover as covers
 from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volume_title
 from . import html
 
 CSS = ("fonts.css", "base.css", "epub.css")
+OPF = "EPUB/content.opf"
 MEDIA_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -64,7 +68,9 @@ def render(book: Book, volume: Volume, *, timestamp: dt.datetime) -> bytes:
     _navigation(package, book, volume, pages)
     buffer = io.BytesIO()
     epub.write_epub(buffer, package, {**WRITER_OPTIONS, "mtime": timestamp})
-    return _normalise_zip(buffer.getvalue(), timestamp)
+    return _normalise_zip(
+        buffer.getvalue(), timestamp, {OPF: partial(_package_language, lang=book.series.language)}
+    )
 
 
 def identifier(volume: Volume) -> str:
@@ -293,8 +299,18 @@ def _navigation(package: epub.EpubBook, book: Book, volume: Volume, pages: list[
     ]
 
 
-def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
-    """Rewrite the container: mimetype first and stored, the rest sorted, fixed times."""
+def _package_language(opf: bytes, *, lang: str) -> bytes:
+    """ebooklib leaves xml:lang off the package element; accessibility checkers (Ace) want it."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _normalise_zip(data: bytes, timestamp: dt.datetime, fix: dict[str, Callable[[bytes], bytes]]) -> bytes:
+    """Rewrite the container: mimetype first and stored, the rest sorted, fixed times.
+
+    ``fix`` maps entry names to functions that correct what ebooklib wrote.
+    """
     stamp = max(timestamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(n for n in source.namelist() if n != "mimetype")
@@ -309,5 +325,6 @@ def _normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
                 target.writestr(info, source.read(name))
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(name), compresslevel=9)
+                content = fix.get(name, lambda same: same)(source.read(name))
+                target.writestr(info, content, compresslevel=9)
     return out.getvalue()

@@ -137,7 +137,7 @@ def chapter(book: Book, volume: Volume, chapter: Chapter) -> str:
 def author_page(book: Book) -> str:
     doc = book.author_page
     return (
-        f'<section class="author-page" id="{doc.anchor}" epub:type="appendix" '
+        f'<section class="author-page" id="{doc.anchor}" epub:type="contributors" '
         f'aria-labelledby="{doc.anchor}-title">\n'
         f'<h1 id="{doc.anchor}-title">{escape(doc.title)}</h1>\n{doc.html}\n</section>'
     )
