@@ -16,10 +16,9 @@ from html import escape
 from lxml import etree
 
 from ..model import Book, Chapter, Volume, chapter_code, volume_title
+from ..xhtml import OPS, XHTML, local
 from . import html
 
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
 GENERATOR = "bookpress"
 BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", "section"}
 
@@ -124,13 +123,9 @@ def inline_footnotes(fragment: str) -> str:
 
 def _mark_block(call: etree._Element, note: str) -> None:
     """List the note's id in ``data-notes`` of the block that holds its call."""
-    block = next((node for node in call.iterancestors() if _local(node) in BLOCKS), None)
+    block = next((node for node in call.iterancestors() if local(node) in BLOCKS), None)
     if block is not None:
         block.set("data-notes", f"{block.get('data-notes', '')} {note}".strip())
-
-
-def _local(element: etree._Element) -> str:
-    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
 
 
 def _note_span(aside: etree._Element, number: str) -> etree._Element:
