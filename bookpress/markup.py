@@ -131,7 +131,8 @@ def _parse(raw: str, source: Source, stash: list[str]) -> etree._Element:
         return etree.fromstring(wrapped, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         line = _raw_html_line(wrapped, exc, source, stash)
-        reason = exc.msg.split(", line")[0] if exc.msg else "malformed markup"
+        # lxml counts lines of the converted text, which mean nothing to the author.
+        reason = re.sub(r",?\s*line \d+(, column \d+)?", "", exc.msg) if exc.msg else "malformed markup"
         raise BookError(
             f"raw HTML is not well-formed ({reason}); close every tag, "
             "quote every attribute, or write it in Markdown",
