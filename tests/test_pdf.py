@@ -447,3 +447,13 @@ def test_notes_move_to_their_calls_and_a_second_call_keeps_the_number() -> None:
         '<span class="noteref-repeat">1</span>.</p>'
     ) in result
     assert note_css({"c-fn-1"}) == '[data-notes~="c-fn-1"] { widows: 1; orphans: 1; }\n'
+
+
+def test_print_text_is_set_in_black_ink_only(printed: dict[int, bytes], screen: bytes) -> None:
+    """No RGB colour operators on the pages of a volume without pictures; the screen PDF keeps RGB."""
+    rgb = re.compile(r"(?m)^[\d. ]+ (rg|RG)$")
+    reader = read(printed[3])
+    streams = [page.get_contents().get_data().decode("latin-1") for page in reader.pages]
+    assert not [index for index, stream in enumerate(streams) if rgb.search(stream)]
+    assert all("/DeviceCMYK cs" in stream for stream in streams if " Tj" in stream or "TJ" in stream)
+    assert any(rgb.search(page.get_contents().get_data().decode("latin-1")) for page in read(screen).pages)

@@ -37,7 +37,7 @@ def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
     lang = book.series.language
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}" class="{profile}">\n<head>\n<meta charset="utf-8"/>\n'
         f"{_metadata(book, volume, timestamp)}</head>\n"
         f'<body class="{profile}" data-running-head="{escape(volume_title(book.series, volume))}">\n'
         f"{_body(book, volume)}\n</body>\n</html>\n"
