@@ -18,7 +18,7 @@ from . import __version__
 from .build import BuildOptions, Written, build
 from .errors import BookError
 from .lint import CODES, lint_project
-from .progress import Console, colour_wanted
+from .progress import Console, attach_logging, colour_wanted, human_size
 from .renderers import PROFILES
 from .scaffold import NewVolume
 
@@ -41,10 +41,6 @@ CONSOLE = "bookpress.console"  # key of the Console in the context's meta
 
 def _console() -> Console:
     return click.get_current_context().meta[CONSOLE]
-
-
-def _human(size: int) -> str:
-    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,6 +66,7 @@ def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: 
     """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
     ctx.obj = project
     ctx.meta[CONSOLE] = Console(quiet=quiet, verbose=verbose, colour=colour_wanted(colour))
+    attach_logging(ctx.meta[CONSOLE])
     ctx.color = colour_wanted(colour)
     signal.signal(signal.SIGTERM, _sigterm)
 
@@ -136,7 +133,7 @@ def build_command(
     console = _console()
 
     def report(written: Written) -> None:
-        console.result(f"wrote {written.path}  ({_human(written.size)}, {written.seconds:.1f} s)")
+        console.result(f"wrote {written.path}  ({human_size(written.size)}, {written.seconds:.1f} s)")
 
     try:
         with console.progress():
@@ -150,7 +147,7 @@ def build_command(
     total = sum(r.size for r in results)
     console.result(
         f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
-        f"({_human(total)}) in {time.perf_counter() - started:.1f} s"
+        f"({human_size(total)}) in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -10,6 +10,7 @@ pipe or a log file gets plain lines, never carriage returns.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import shutil
 import sys
@@ -156,6 +157,32 @@ class Status:
             self._thread.join()
         with self.lock:
             self.clear()
+
+
+class ConsoleHandler(logging.Handler):
+    """Shows the library's log records (logger "bookpress") through the Console.
+
+    Warnings (an image under 300 ppi, a footnote off its page) are problems the
+    author should see even with --quiet; information only with --verbose.
+    """
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            self.console.problem(f"warning: {record.getMessage()}", fg="yellow")
+        else:
+            self.console.detail(record.getMessage())
+
+
+def attach_logging(console: Console) -> None:
+    """Route the "bookpress" logger to ``console`` (replacing an earlier handler)."""
+    logger = logging.getLogger("bookpress")
+    logger.handlers = [ConsoleHandler(console)]
+    logger.setLevel(logging.DEBUG if console.verbose else logging.WARNING)
+    logger.propagate = False
 
 
 def human_size(size: int) -> str:

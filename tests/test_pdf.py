@@ -338,15 +338,19 @@ def test_profiles_registered_for_the_cli() -> None:
 # Images
 
 
+def book_with_image(root: Path, name: str, size: tuple[int, int]) -> Book:
+    """The fixture book with a third chapter that shows a white PNG of ``size`` pixels."""
+    Image.new("RGB", size, "white").save(root / "manuscript" / name)
+    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
+        f"---\ntitle: Bild\n---\n\n![Ein Bild]({'../' + name})\n", encoding="utf-8"
+    )
+    return load_book(root)
+
+
 def test_low_resolution_image_is_named_in_a_warning(
     project: Callable[[str], Path], caplog: pytest.LogCaptureFixture
 ) -> None:
-    root = project("pdf-mini")
-    Image.new("RGB", (300, 200), "white").save(root / "manuscript" / "grob.png")
-    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
-        "---\ntitle: Bild\n---\n\n![Ein grobes Bild](../grob.png)\n", encoding="utf-8"
-    )
-    book = load_book(root)
+    book = book_with_image(project("pdf-mini"), "grob.png", (300, 200))
     with caplog.at_level(logging.WARNING, logger="bookpress"):
         render(book, book.volumes[0], "print")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -360,12 +364,7 @@ def test_low_resolution_image_is_named_in_a_warning(
 def test_sharp_image_gives_no_warning(
     project: Callable[[str], Path], caplog: pytest.LogCaptureFixture
 ) -> None:
-    root = project("pdf-mini")
-    Image.new("RGB", (1200, 800), "white").save(root / "manuscript" / "fein.png")
-    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
-        "---\ntitle: Bild\n---\n\n![Ein feines Bild](../fein.png)\n", encoding="utf-8"
-    )
-    book = load_book(root)
+    book = book_with_image(project("pdf-mini"), "fein.png", (1200, 800))
     with caplog.at_level(logging.WARNING, logger="bookpress"):
         render(book, book.volumes[0], "print")
     assert not caplog.records
@@ -457,3 +456,16 @@ def test_print_text_is_set_in_black_ink_only(printed: dict[int, bytes], screen: 
     assert not [index for index, stream in enumerate(streams) if rgb.search(stream)]
     assert all("/DeviceCMYK cs" in stream for stream in streams if " Tj" in stream or "TJ" in stream)
     assert any(rgb.search(page.get_contents().get_data().decode("latin-1")) for page in read(screen).pages)
+
+
+def test_cli_shows_the_image_warning(project: Callable[[str], Path]) -> None:
+    from click.testing import CliRunner
+
+    from bookpress.cli import main
+
+    root = project("pdf-mini")
+    book_with_image(root, "grob.png", (300, 200))
+    for flags in ((), ("--quiet",)):
+        result = CliRunner().invoke(main, ["-C", str(root), *flags, "build", "-p", "print"])
+        assert result.exit_code == 0, result.stderr
+        assert "warning: manuscript/grob.png: printed at " in result.stderr
