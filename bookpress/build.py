@@ -123,7 +123,15 @@ def write_atomically(path: Path, data: bytes) -> None:
         temporary.write_bytes(data)
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); an edition is an ordinary file.
+        temporary.chmod(0o666 & ~_umask())
         os.replace(temporary, path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -82,6 +83,15 @@ def test_write_atomically_replaces_whole_files(tmp_path: Path) -> None:
     write_atomically(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["book.epub"]
+
+
+def test_editions_get_ordinary_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "book.epub", b"data")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "book.epub").stat().st_mode & 0o777 == 0o644
 
 
 def test_leftovers_of_a_killed_build_are_removed(project) -> None:
