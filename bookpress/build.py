@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import BookError
 from .loader import load_book
-from .model import Book, Volume, edition_filename, parse_roman, roman
+from .model import Book, Volume, edition_filename, roman, volume_number
 from .renderers import PROFILES, Profile
 
 TEMP_PREFIX = ".bookpress-"
@@ -88,7 +88,7 @@ def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
     chosen = []
     known = ", ".join(roman(v.number) for v in book.volumes)
     for text in wanted:
-        number = int(text) if text.isdigit() else parse_roman(text)
+        number = volume_number(text)
         try:
             chosen.append(book.volume(number if number is not None else -1))
         except KeyError:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from .model import parse_roman
+from .model import volume_number
 
 FONT_FILES = {
     "regular": "LinLibertine_R.otf",
@@ -60,10 +60,7 @@ def _digest(label: str) -> bytes:
 
 def _volume_number(label: str) -> int | None:
     """The number ending a label such as "Band III" or "Band 3", if there is one."""
-    token = (label.split() or [""])[-1].upper()
-    if token.isdigit():
-        return int(token)
-    return parse_roman(token) if token else None
+    return volume_number((label.split() or [""])[-1])
 
 
 def accent_colour(volume_label: str) -> RGB:

@@ -166,6 +166,12 @@ def parse_roman(text: str) -> int | None:
     return None
 
 
+def volume_number(text: str) -> int | None:
+    """A volume number as the author types it: "III", "iii" or "3"; None if it is neither."""
+    text = text.strip()
+    return int(text) if text.isdigit() else parse_roman(text) if text else None
+
+
 def volume_label(volume: Volume) -> str:
     """ "Band III" """
     return f"Band {roman(volume.number)}"

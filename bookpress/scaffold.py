@@ -19,7 +19,7 @@ from .config import Config, VolumeConfig, load_config, normalise_isbn
 from .errors import BookError
 from .lint.project import PLACEHOLDER_ISBN
 from .loader import manuscript_dir
-from .model import parse_roman, slug_of
+from .model import slug_of, volume_number
 
 DEFAULT_STYLES = Path(__file__).parent / "defaults" / "styles"
 _NUMBERED = re.compile(r"^(\d+)[-_ ]")
@@ -145,7 +145,7 @@ def init_project(target: Path, *, title: str, author: str, publisher: str, volum
 
 
 def _volume(config: Config, text: str) -> VolumeConfig:
-    number = int(text) if text.isdigit() else parse_roman(text)
+    number = volume_number(text)
     for volume in config.volumes:
         if volume.number == number:
             return volume

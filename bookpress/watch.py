@@ -22,7 +22,7 @@ from .build import BuildOptions, Written, build
 from .config import load_config
 from .errors import BookError
 from .loader import manuscript_dir
-from .model import parse_roman
+from .model import volume_number
 
 WATCHED = ("manuscript", "styles")
 DEBOUNCE = 0.3  # seconds of quiet before a rebuild
@@ -144,5 +144,5 @@ def affected_volumes(root: Path, changed: list[Path], selected: tuple[str, ...])
             return None  # shared by all volumes: styles, book.toml, images, the author page
         numbers.add(number)
     if selected:
-        numbers &= {int(t) if t.isdigit() else parse_roman(t) or -1 for t in selected}
+        numbers &= {volume_number(text) or -1 for text in selected}
     return tuple(str(n) for n in sorted(numbers))
