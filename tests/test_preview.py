@@ -142,6 +142,7 @@ def chromium() -> object:
 def test_the_page_in_chromium_lists_chapters_and_reloads_after_an_edit(
     served: tuple[Path, Server], tmp_path: Path
 ) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -162,7 +163,8 @@ def test_the_page_in_chromium_lists_chapters_and_reloads_after_an_edit(
 
         time.sleep(0.1)  # a different mtime for the fingerprint on coarse file systems
         replace_in(root / "manuscript" / "teil-1" / "01-anfang.md", "Absatz", "Leuchtturm")
-        WebDriverWait(browser, WAIT).until(
+        # The page may reload between finding <main> and reading it: try again then.
+        WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda b: "Leuchtturm" in b.find_element(By.CSS_SELECTOR, "main").text
         )  # the page reloaded itself
     finally:
