@@ -1,11 +1,18 @@
-"""Compose the :class:`Book` from a project folder, with the checks across files."""
+"""Compose the :class:`Book` from a project folder, with the checks across files.
+
+Every file is read through one :class:`~bookpress.gate.Gate`; stylesheets,
+fonts, images and covers are checked once and kept as the book's
+:class:`~bookpress.assets.Resources`, the only bytes the renderers use.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from .assets import Reader
 from .config import Config, VolumeConfig, load_config
-from .errors import Collector
+from .errors import BookError, Collector
+from .gate import MAX_SOURCE_BYTES, Gate, Where
 from .hyphenation import read_list
 from .manuscript import chapter_paths, read_source
 from .markup import Converter
@@ -23,13 +30,16 @@ def load_book(root: Path) -> Book:
     """Read ``root/manuscript`` into a Book; raise BookErrors with every problem found."""
     root = root.resolve()
     config = load_config(manuscript_dir(root) / "book.toml")
+    gate = Gate(root)
     problems = Collector()
-    converter = Converter(root, hyphenation=_hyphenation(manuscript_dir(root)))
+    reader = Reader(gate, problems)
+    converter = Converter(root, hyphenation=_hyphenation(gate, problems), images=reader.image)
     volumes = tuple(
-        _volume(config, volume, root, converter, problems)
+        _volume(config, volume, gate, converter, reader)
         for volume in sorted(config.volumes, key=lambda v: v.number)
     )
-    author_page = _author_page(config, root, converter, problems)
+    author_page = _author_page(config, gate, converter, problems)
+    reader.stylesheets()
     problems.raise_if_any()
     assert author_page is not None
     return Book(
@@ -39,22 +49,25 @@ def load_book(root: Path) -> Book:
         author_page=author_page,
         styles=root / "styles",
         print=config.print,
+        resources=reader.resources(),
     )
 
 
-def _document(path: Path, anchor: str, converter: Converter, problems: Collector) -> Document | None:
-    source = read_source(path, problems)
+def _document(
+    path: Path, anchor: str, gate: Gate, converter: Converter, problems: Collector
+) -> Document | None:
+    source = read_source(path, problems, gate=gate)
     if source is None:
         return None
     return converter.convert(source, anchor=anchor, problems=problems)
 
 
-def _volume(
-    config: Config, volume: VolumeConfig, root: Path, converter: Converter, problems: Collector
-) -> Volume:
+def _volume(config: Config, volume: VolumeConfig, gate: Gate, converter: Converter, reader: Reader) -> Volume:
+    problems = reader.problems
     chapters = []
-    for position, path in enumerate(chapter_paths(config, volume, manuscript_dir(root), problems), 1):
-        doc = _document(path, f"v{volume.number}-c{position:02d}", converter, problems)
+    paths = chapter_paths(config, volume, manuscript_dir(gate.root), problems, gate=gate)
+    for position, path in enumerate(paths, 1):
+        doc = _document(path, f"v{volume.number}-c{position:02d}", gate, converter, problems)
         if doc is not None:
             chapters.append(Chapter(position=position, doc=doc))
     return Volume(
@@ -63,45 +76,53 @@ def _volume(
         subtitle=volume.subtitle,
         date=volume.date,
         isbn=Isbns(ebook=volume.isbn_ebook, print=volume.isbn_print),
-        cover=_cover(config, volume, root, problems),
+        cover=_cover(config, volume, gate, reader),
         chapters=tuple(chapters),
     )
 
 
-def _cover(config: Config, volume: VolumeConfig, root: Path, problems: Collector) -> Path | None:
+def _cover(config: Config, volume: VolumeConfig, gate: Gate, reader: Reader) -> Path | None:
+    """The real path of the configured cover, read and kept among the resources; or None."""
     if volume.cover is None:
         return None
-    path = (manuscript_dir(root) / volume.cover).resolve()
-    where = {
-        "file": config.path,
-        "line": config.locator.find(("volumes", volume.index, "cover")),
-        "key": f"{volume.key}.cover",
-    }
-    if not path.is_relative_to(root):
-        problems.add("the cover must be a file inside the project folder", **where)
-    elif not path.is_file():
-        problems.add(f"cover image '{volume.cover}' does not exist", **where)
-    elif path.suffix.lower() not in COVER_TYPES:
-        problems.add("the cover must be a JPEG or PNG image", **where)
-    else:
-        return path
-    return None
-
-
-def _author_page(config: Config, root: Path, converter: Converter, problems: Collector) -> Document | None:
-    path = manuscript_dir(root) / config.author_page
-    if not path.is_file():
-        problems.add(
-            f"author page '{config.author_page}' does not exist",
-            file=config.path,
-            line=config.locator.find(("series", "author_page")),
-            key="series.author_page",
-        )
+    where = Where(config.path, config.locator.find(("volumes", volume.index, "cover")), f"{volume.key}.cover")
+    try:
+        path = gate.resolve(volume.cover, base=manuscript_dir(gate.root), named_by=where, what="cover image")
+    except BookError as error:
+        reader.problems.extend(error)
         return None
-    return _document(path, "autorin", converter, problems)
+    if (
+        PurePosixPath(volume.cover).suffix.lower() not in COVER_TYPES
+        or path.suffix.lower() not in COVER_TYPES
+    ):
+        reader.problems.extend(where.refuse("the cover must be a JPEG or PNG image"))
+        return None
+    return path if reader.image(path, named_by=where, what="cover image") else None
 
 
-def _hyphenation(folder: Path) -> tuple[str, ...]:
+def _author_page(config: Config, gate: Gate, converter: Converter, problems: Collector) -> Document | None:
+    where = Where(config.path, config.locator.find(("series", "author_page")), "series.author_page")
+    try:
+        path = gate.file(
+            config.author_page,
+            base=manuscript_dir(gate.root),
+            named_by=where,
+            limit=MAX_SOURCE_BYTES,
+            what="author page",
+        )
+    except BookError as error:
+        problems.extend(error)
+        return None
+    return _document(path, "autorin", gate, converter, problems)
+
+
+def _hyphenation(gate: Gate, problems: Collector) -> tuple[str, ...]:
     """The project hyphenation list: one word a line, '-' at allowed breaks, '#' comments."""
-    path = folder / "hyphenation.txt"
-    return read_list(path) if path.is_file() else ()
+    path = manuscript_dir(gate.root) / "hyphenation.txt"
+    if not (path.is_symlink() or path.exists()):
+        return ()
+    try:
+        return read_list(path, gate=gate)
+    except BookError as error:
+        problems.extend(error)
+        return ()

@@ -14,12 +14,14 @@ numeric prefix of their file names (``01-…md``, ``02-…md``).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, VolumeConfig
-from .errors import Collector
+from .errors import BookError, Collector
+from .gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
 
 FRONT_KEYS = ("title", "subtitle", "summary")
 _PREFIX = re.compile(r"^(\d+)[-_ ]")
@@ -36,35 +38,45 @@ class Source:
     body_line: int  # line number (1-based) of the body's first line
 
 
-def chapter_paths(config: Config, volume: VolumeConfig, manuscript: Path, problems: Collector) -> list[Path]:
-    """The chapter files of a volume in reading order; problems are collected."""
-    folder = manuscript / volume.dir
-    if not folder.is_dir():
-        problems.add(
-            f"chapter folder '{volume.dir}' does not exist",
-            file=config.path,
-            line=config.locator.find(("volumes", volume.index, "dir")),
-            key=f"{volume.key}.dir",
-        )
+def chapter_paths(
+    config: Config, volume: VolumeConfig, manuscript: Path, problems: Collector, *, gate: Gate | None = None
+) -> list[Path]:
+    """The chapter files of a volume in reading order, each resolved and confined to the
+    project by the gate (default: one for the folder holding ``manuscript``); problems are
+    collected."""
+    gate = gate or Gate(manuscript.parent)
+    named_by = Where(config.path, config.locator.find(("volumes", volume.index, "dir")), f"{volume.key}.dir")
+    try:
+        folder = gate.folder(volume.dir, base=manuscript, named_by=named_by, what="chapter folder")
+    except BookError as error:
+        problems.extend(error)
         return []
     if volume.chapters is not None:
-        return _listed(config, volume, folder, problems)
-    return _by_prefix(config, volume, folder, problems)
+        return _listed(config, volume, manuscript, folder, problems, gate)
+    return _by_prefix(config, volume, folder, problems, gate)
 
 
-def _listed(config: Config, volume: VolumeConfig, folder: Path, problems: Collector) -> list[Path]:
+def _listed(
+    config: Config, volume: VolumeConfig, manuscript: Path, folder: Path, problems: Collector, gate: Gate
+) -> list[Path]:
     paths: list[Path] = []
     line = config.locator.find(("volumes", volume.index, "chapters"))
+    named_by = Where(config.path, line, f"{volume.key}.chapters")
     for name in volume.chapters or ():
-        path = folder / name
-        if not path.is_file():
-            problems.add(
-                f"chapter file '{volume.dir}/{name}' does not exist",
-                file=config.path,
-                line=line,
-                key=f"{volume.key}.chapters",
+        try:
+            # The name as written must stay inside; shown with its folder, as the author knows it.
+            gate.resolve(name, base=folder, named_by=named_by, what="chapter file")
+            path = gate.file(
+                posixpath.join(volume.dir, name),
+                base=manuscript,
+                named_by=named_by,
+                limit=MAX_SOURCE_BYTES,
+                what="chapter file",
             )
-        elif path in paths:
+        except BookError as error:
+            problems.extend(error)
+            continue
+        if path in paths:
             problems.add(
                 f"chapter file '{name}' is listed twice",
                 file=config.path,
@@ -78,18 +90,28 @@ def _listed(config: Config, volume: VolumeConfig, folder: Path, problems: Collec
     return paths
 
 
-def _by_prefix(config: Config, volume: VolumeConfig, folder: Path, problems: Collector) -> list[Path]:
+def _by_prefix(
+    config: Config, volume: VolumeConfig, folder: Path, problems: Collector, gate: Gate
+) -> list[Path]:
     by_position: dict[int, Path] = {}
-    for path in sorted(folder.glob("*.md")):
-        match = _PREFIX.match(path.name)
+    named_by = Where(config.path, config.locator.find(("volumes", volume.index, "dir")), f"{volume.key}.dir")
+    for found in sorted(folder.glob("*.md")):
+        match = _PREFIX.match(found.name)
         if not match:
             continue  # not a numbered chapter; the linter reports unlisted files
+        try:
+            path = gate.file(
+                found.name, base=folder, named_by=named_by, limit=MAX_SOURCE_BYTES, what="chapter file"
+            )
+        except BookError as error:
+            problems.extend(error)
+            continue
         position = int(match.group(1))
         if position in by_position:
             problems.add(
                 f"position {position:02d} is taken twice: {by_position[position].name} "
-                f"and {path.name}; renumber one or list the chapters in book.toml",
-                file=path,
+                f"and {found.name}; renumber one or list the chapters in book.toml",
+                file=found,
             )
             continue
         by_position[position] = path
@@ -103,18 +125,23 @@ def _by_prefix(config: Config, volume: VolumeConfig, folder: Path, problems: Col
     return [by_position[position] for position in sorted(by_position)]
 
 
-def read_source(path: Path, problems: Collector) -> Source | None:
-    """Read a Markdown file and split off its front matter; None if it cannot be used."""
+def read_source(
+    path: Path, problems: Collector, *, gate: Gate | None = None, named_by: Where | None = None
+) -> Source | None:
+    """Read a Markdown file and split off its front matter; None if it cannot be used.
+
+    With a ``gate`` the file must lie in its project; without, it must still be a regular
+    file within :data:`~bookpress.gate.MAX_SOURCE_BYTES` (nothing hangs on a FIFO).
+    """
+    named_by = named_by or Where(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(f"cannot be read: {exc.strerror}", file=path)
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8", file=path, line=line)
+        if gate is not None:
+            data = gate.read_found(path, named_by=named_by, limit=MAX_SOURCE_BYTES, what="Markdown file")
+        else:
+            data = read_regular(path, limit=MAX_SOURCE_BYTES, named_by=named_by, what="Markdown file")
+        text = decode_utf8(data, file=path)
+    except BookError as error:
+        problems.extend(error)
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():

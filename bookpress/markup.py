@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html.entities
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import markdown
@@ -18,10 +19,15 @@ from lxml import etree
 
 from . import typography, xhtml
 from .errors import BookError, Collector
+from .gate import Where
 from .hyphenation import Exceptions
 from .manuscript import Source
 from .model import Document
 from .xhtml import OPS, XHTML, local
+
+# Reads and checks an image (a real path inside the project) named at a chapter line;
+# returns its project path, or None if it was refused.
+ImageUse = Callable[..., "str | None"]
 
 # "extra" minus abbr/def_list/md_in_html: what essays use, nothing that surprises.
 EXTENSIONS = ["footnotes", "tables", "attr_list", "sane_lists", "fenced_code"]
@@ -60,8 +66,11 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 class Converter:
     """Converts Markdown sources of one book; keeps one Markdown instance for speed."""
 
-    def __init__(self, root: Path, *, hyphenation: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, root: Path, *, hyphenation: tuple[str, ...] = (), images: ImageUse | None = None
+    ) -> None:
         self.root = root.resolve()
+        self.images = images
         self.hyphenation = Exceptions(hyphenation)
         self._md = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml"
@@ -85,7 +94,7 @@ class Converter:
         xhtml.heading_ids(tree)
         xhtml.prefix_ids(tree, anchor)
         outline = xhtml.outline(tree)
-        images = _images(tree, source, self.root, problems)
+        images = _images(tree, source, self.root, problems, use=self.images)
         _links(tree, source, problems)
         if len(problems.problems) > before:
             return None
@@ -177,8 +186,13 @@ def _check_elements(tree: etree._Element, source: Source, problems: Collector) -
                 )
 
 
-def _images(tree: etree._Element, source: Source, root: Path, problems: Collector) -> list[str]:
-    """Check image paths, make them project-relative, and give lone images a <figure>."""
+def _images(
+    tree: etree._Element, source: Source, root: Path, problems: Collector, *, use: ImageUse | None = None
+) -> list[str]:
+    """Check image paths, make them project-relative, and give lone images a <figure>.
+
+    ``use`` (the loader's resource reader) reads and checks each image through the gate;
+    None if it refused it, the problem then being collected."""
     found: list[str] = []
     for img in list(tree.iter(f"{{{XHTML}}}img")):
         src = img.get("src", "")
@@ -193,6 +207,8 @@ def _images(tree: etree._Element, source: Source, root: Path, problems: Collecto
             problems.add(f"image '{src}' does not exist", file=source.path, line=line)
             continue
         relative = target.relative_to(root).as_posix()
+        if use is not None and use(target, named_by=Where(source.path, line)) is None:
+            continue
         img.set("src", relative)
         img.set("alt", img.get("alt", ""))
         found.append(relative)

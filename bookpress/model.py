@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import Resources
+
 
 @dataclass(frozen=True)
 class Author:
@@ -123,6 +125,9 @@ class Book:
     author_page: Document
     styles: Path  # the project's styles/ folder
     print: PrintSettings = field(default_factory=PrintSettings)
+    # Checked bytes of stylesheets, the files they use, images and covers (see assets.py);
+    # renderers use nothing else.
+    resources: Resources = field(default_factory=Resources.empty)
 
     def volume(self, number: int) -> Volume:
         for volume in self.volumes:

@@ -20,10 +20,13 @@ from ebooklib import epub
 from lxml import etree
 
 from .. import cover as covers
+from ..errors import BookError
 from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volume_title
 from . import html
 
 CSS = ("fonts.css", "base.css", "epub.css")
+# A generated cover is set in the fonts bookpress ships, not in files of the project.
+COVER_FONTS = Path(__file__).parent.parent / "defaults" / "styles" / "fonts" / "libertine"
 OPF = "EPUB/content.opf"
 MEDIA_TYPES = {
     ".jpg": "image/jpeg",
@@ -225,22 +228,23 @@ def _document(page: Page, lang: str) -> epub.EpubItem:
 
 
 def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
-    """Stylesheets, fonts, images and the cover image."""
+    """Stylesheets with the files they use, images and the cover image: exactly the checked
+    bytes the loader kept (``book.resources``), never a file read again from disk."""
     for name in CSS:
-        _add_file(package, f"styles/{name}", (book.styles / name).read_bytes())
-    for font in sorted((book.styles / "fonts").rglob("*")):
-        if font.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2"):
-            _add_file(package, f"styles/{font.relative_to(book.styles).as_posix()}", font.read_bytes())
+        if f"styles/{name}" not in book.resources:
+            raise BookError(f"the stylesheet styles/{name} is missing", file=book.styles / name)
+    for name in book.resources.closure(f"styles/{name}" for name in CSS):
+        _add_file(package, name, book.resources[name])
     seen: set[str] = set()
     for doc in [*(chapter.doc for chapter in volume.chapters), book.author_page]:
         for image in doc.images:
             if image not in seen:
                 seen.add(image)
-                _add_file(package, image_name(image), (book.root / image).read_bytes())
+                _add_file(package, image_name(image), book.resources[image])
     if volume.cover is not None:
-        data = volume.cover.read_bytes()
+        data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     else:
-        data = covers.render_cover(_cover_text(book, volume), fonts_dir=book.styles / "fonts" / "libertine")
+        data = covers.render_cover(_cover_text(book, volume), fonts_dir=COVER_FONTS)
     item = _add_file(package, f"images/cover{_cover_suffix(volume)}", data, ident="cover-image")
     item.properties = ["cover-image"]
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -21,7 +24,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..errors import BookError
+from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..model import Book, PrintSettings, Volume, isbn_digits
 from . import pdf_html
@@ -66,29 +69,66 @@ SCREEN = PdfProfile(
 
 
 class ProjectFetcher(URLFetcher):
-    """Fetches local files inside the project folder, and nothing else.
+    """Serves the checked files of the project (``book.resources``), and nothing else.
 
-    Anything else (another scheme, a path that resolves outside the project,
-    through ``..`` or a symbolic link) stops the rendering: WeasyPrint would
-    otherwise only log a warning and go on.
+    Anything else (another scheme, a path outside the project, a file the
+    loader did not read and check) stops the rendering: WeasyPrint would
+    otherwise only log a warning and go on. Nothing is read from disk here.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, resources: Mapping[str, bytes]) -> None:
         super().__init__(allowed_protocols=("file",))
-        self.root = root.resolve()
+        self.root = PurePosixPath(root.resolve().as_posix())
+        self.resources = resources
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        path = self.allowed_path(url)
-        if path is None:
-            raise FatalURLFetchingError(f"'{url}' is outside the project folder {self.root}")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        key = self.key(url)
+        if key is None:
+            raise FatalURLFetchingError(f"'{url}' is not a checked file inside the project folder")
+        return URLFetcherResponse(url, self.resources[key])
 
-    def allowed_path(self, url: str) -> Path | None:
+    def key(self, url: str) -> str | None:
+        """The project-relative path ``url`` names, if it is one of the checked files."""
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
-        path = Path(unquote(parts.path)).resolve()
-        return path if path.is_relative_to(self.root) and path.is_file() else None
+        path = PurePosixPath(posixpath.normpath(unquote(parts.path)))
+        if not path.is_relative_to(self.root):
+            return None
+        key = path.relative_to(self.root).as_posix()
+        return key if key in self.resources else None
+
+
+class _ErrorLog(logging.Handler):
+    """Collects what WeasyPrint logs at ERROR (an image it cannot load, a refused URL)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0] if record.getMessage() else "unknown error"
+        self.messages.append(message[:300])  # a reason, not a dump of what was read
+
+
+@contextmanager
+def _errors_stop_the_build() -> Iterator[None]:
+    """Turn WeasyPrint's ERROR log lines during rendering into a BookError: an image it
+    could not use would otherwise be silently missing from the PDF."""
+    logger = logging.getLogger("weasyprint")
+    handler = _ErrorLog()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise BookErrors(
+            [
+                Problem(f"the PDF could not be made as written: {message}")
+                for message in dict.fromkeys(handler.messages)
+            ]
+        )
 
 
 def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile) -> bytes:
@@ -97,20 +137,21 @@ def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfPr
     source = pdf_html.document(book, volume, timestamp=timestamp, profile=profile.name)
     css = _stylesheet_texts(book, profile)
     try:
-        document = _layout(book, source, css)
-        misplaced = misplaced_footnotes(document)
-        if misplaced:
-            css.append((book.styles.as_uri() + "/", pdf_html.note_css(misplaced)))
+        with _errors_stop_the_build():
             document = _layout(book, source, css)
-            for note in sorted(misplaced_footnotes(document)):
-                LOG.warning("footnote %s is not on the page of its call", note)
-        if profile.check_images:
-            check_images(document, root=book.root)
-        data = document.write_pdf(
-            pdf_identifier=identifier(volume, profile).encode(),
-            pdf_variant=profile.variant,
-            finisher=lambda doc, pdf: _fix_boxes(pdf, book.print, bleed=profile.bleed),
-        )
+            misplaced = misplaced_footnotes(document)
+            if misplaced:
+                css.append((book.styles.as_uri() + "/", pdf_html.note_css(misplaced)))
+                document = _layout(book, source, css)
+                for note in sorted(misplaced_footnotes(document)):
+                    LOG.warning("footnote %s is not on the page of its call", note)
+            if profile.check_images:
+                check_images(document, root=book.root)
+            data = document.write_pdf(
+                pdf_identifier=identifier(volume, profile).encode(),
+                pdf_variant=profile.variant,
+                finisher=lambda doc, pdf: _fix_boxes(pdf, book.print, bleed=profile.bleed),
+            )
     except FatalURLFetchingError as error:
         raise BookError(f"the PDF may only use files inside the project folder: {error}") from None
     check_fonts(document, allowed=declared_families(text for _, text in css))
@@ -119,7 +160,7 @@ def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfPr
 
 def _layout(book: Book, source: str, css: list[tuple[str, str]]) -> Document:
     """Lay out the HTML with the stylesheets, reading files through the project fetcher."""
-    fetcher = ProjectFetcher(book.root)
+    fetcher = ProjectFetcher(book.root, book.resources)
     # @font-face rules of a stylesheet are only used with the FontConfiguration
     # that the document is rendered with.
     fonts = FontConfiguration()
@@ -140,11 +181,11 @@ def _stylesheet_texts(book: Book, profile: PdfProfile) -> list[tuple[str, str]]:
     """(base URL, CSS) of the generated geometry and of each stylesheet file, in order."""
     sheets = [(book.styles.as_uri() + "/", geometry_css(book.print, profile))]
     for name in profile.stylesheets:
-        path = book.styles / name
-        if not path.is_file():
-            raise BookError(f"the stylesheet styles/{name} is missing", file=path)
-        # The base URL makes url() and @import relative to the file; the fetcher guards them.
-        sheets.append((path.as_uri(), path.read_text(encoding="utf-8")))
+        key = f"styles/{name}"
+        if key not in book.resources:
+            raise BookError(f"the stylesheet {key} is missing", file=book.styles / name)
+        # The base URL makes url() and @import relative to the file; the fetcher serves them.
+        sheets.append(((book.root / key).as_uri(), book.resources[key].decode("utf-8-sig")))
     return sheets
 
 
