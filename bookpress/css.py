@@ -82,7 +82,7 @@ def _urls(
             problems.append(Problem(f"the CSS cannot be read here ({node.kind})", file, where))
         elif isinstance(node, ast.URLToken):
             yield node.value, where
-        elif isinstance(node, ast.FunctionToken):
+        elif isinstance(node, ast.FunctionBlock):
             if node.lower_name in _URL_FUNCTIONS:
                 strings = [t for t in node.arguments if isinstance(t, ast.StringToken)]
                 yield (strings[0].value if strings else ""), where

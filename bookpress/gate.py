@@ -134,6 +134,8 @@ class Gate:
         written = str(path)
         if not written.strip():
             raise named_by.refuse(f"the {what} path is empty")
+        if "\x00" in written:
+            raise named_by.refuse(f"the {what} path contains a NUL character")
         if PurePosixPath(written).is_absolute() or Path(written).is_absolute() or written.startswith("~"):
             raise named_by.refuse(
                 f"{what} '{written}' is an absolute path; "
@@ -223,6 +225,14 @@ class Gate:
     def relative(self, real: Path) -> str:
         """Project-relative POSIX path of a real path inside the project."""
         return real.relative_to(self.root).as_posix()
+
+
+def project_root(path: Path) -> Path | None:
+    """The project folder (holding ``manuscript/book.toml``) that ``path`` lies in, if any."""
+    for folder in path.resolve().parents:
+        if (folder / "manuscript" / "book.toml").is_file():
+            return folder
+    return None
 
 
 def decode_utf8(data: bytes, *, file: Path) -> str:

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .build import select_volumes
 from .errors import BookError
+from .gate import MAX_IMAGE_BYTES, Gate, Where
 from .loader import load_book, manuscript_dir
 from .model import Book, Volume, roman, volume_title
 from .renderers import html
@@ -155,14 +156,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(HTTPStatus.NOT_FOUND)
 
     def _file(self, folder: Path, name: str, suffixes: tuple[str, ...] | None) -> None:
-        """Serve a file inside ``folder`` (after resolving links), of an allowed type."""
-        target = (folder / name).resolve()
-        allowed = suffixes is None or target.suffix.lower() in suffixes
-        if not (target.is_relative_to(folder.resolve()) and target.is_file() and allowed):
+        """Serve a file inside ``folder`` of an allowed type, read through the gate: inside
+        after resolving links, a regular file (never a FIFO or device), within the size limit."""
+        gate = Gate(folder)
+        try:
+            target = gate.resolve(name, base=gate.root, named_by=Where(None))
+            if suffixes is not None and target.suffix.lower() not in suffixes:
+                raise BookError("not a type this folder serves")
+            data = gate.read_bytes(name, base=gate.root, named_by=Where(None), limit=MAX_IMAGE_BYTES)
+        except BookError:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        self._send(target.read_bytes(), kind)
+        self._send(data, kind)
 
     def _send(self, data: bytes, kind: str) -> None:
         self.send_response(HTTPStatus.OK)

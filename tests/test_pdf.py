@@ -409,21 +409,26 @@ def test_stylesheet_reaching_outside_fails_cleanly(project: Callable[[str], Path
     root = project("pdf-mini")
     sheet = root / "styles" / "print.css"
     sheet.write_text(css + "\n" + sheet.read_text(encoding="utf-8"), encoding="utf-8")
-    book = load_book(root)
-    with pytest.raises(BookError, match="inside the project folder"):
-        render(book, book.volumes[0], "print")
+    with pytest.raises(BookError) as caught:
+        load_book(root)  # refused before any renderer runs, naming the stylesheet and line
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == (sheet, 1)
+    assert "project folder" in problem.message or "URL scheme" in problem.message
+    assert "passwd" not in str(caught.value) and "example.org" not in str(caught.value)
 
 
-def test_fetcher_allows_project_files_only(tmp_path: Path) -> None:
-    (tmp_path / "in.css").write_text("p {}", encoding="utf-8")
-    outside = tmp_path.parent / "outside.css"
-    fetcher = pdf.ProjectFetcher(tmp_path)
-    assert fetcher.allowed_path((tmp_path / "in.css").as_uri()) == tmp_path / "in.css"
-    assert fetcher.allowed_path(outside.as_uri()) is None
-    assert fetcher.allowed_path((tmp_path / "sub" / ".." / ".." / "x").as_uri()) is None
-    assert fetcher.allowed_path("https://example.org/in.css") is None
-    (tmp_path / "link.css").symlink_to("/etc/hostname")
-    assert fetcher.allowed_path((tmp_path / "link.css").as_uri()) is None
+def test_fetcher_serves_checked_files_only(tmp_path: Path) -> None:
+    resources = {"in.css": b"p {}"}
+    fetcher = pdf.ProjectFetcher(tmp_path, resources)
+    assert fetcher.key((tmp_path / "in.css").as_uri()) == "in.css"
+    assert fetcher.fetch((tmp_path / "in.css").as_uri()).read() == b"p {}"
+    assert fetcher.key((tmp_path.parent / "outside.css").as_uri()) is None
+    assert fetcher.key((tmp_path / "sub" / ".." / ".." / "x").as_uri()) is None
+    assert fetcher.key("https://example.org/in.css") is None
+    (tmp_path / "other.css").write_text("p {}", encoding="utf-8")  # on disk, but never checked
+    assert fetcher.key((tmp_path / "other.css").as_uri()) is None
+    with pytest.raises(pdf.FatalURLFetchingError):
+        fetcher.fetch((tmp_path / "other.css").as_uri())
 
 
 # The PDF document's HTML

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from ..cover import pixel_size
+from ..gate import Gate, project_root
 from ..model import PrintSettings
 from .finding import Finding
 from .source import Text
@@ -57,7 +58,9 @@ def _resolution(path: Path, line: int, column: int, src: str, settings: PrintSet
     target = path.parent / PurePosixPath(src)
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", src) or target.suffix.lower() in RESOLUTION_FREE:
         return None
-    size = pixel_size(target) if target.is_file() else None
+    root = project_root(path)
+    # Only a regular file inside the project is opened (never a FIFO, a device or a linked file).
+    size = pixel_size(target) if root is not None and Gate(root).is_file(target) else None
     if size is None:
         return None  # missing or unreadable: the build's own check (E020) reports it
     width_mm = text_width_mm(settings)

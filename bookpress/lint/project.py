@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from ..config import Config, normalise_isbn
-from ..errors import Collector, Problem
+from ..errors import BookError, Collector, Problem
+from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
 from ..manuscript import chapter_paths
 from .finding import Finding
 
@@ -29,12 +31,22 @@ _BUILD_CODES = (
 
 def used_sources(config: Config, manuscript: Path) -> list[Path]:
     """The Markdown files the build reads: every volume's chapters and the author page."""
+    gate = Gate(manuscript.parent)
     paths = [
-        path for volume in config.volumes for path in chapter_paths(config, volume, manuscript, Collector())
+        path
+        for volume in config.volumes
+        for path in chapter_paths(config, volume, manuscript, Collector(), gate=gate)
     ]
-    author_page = manuscript / config.author_page
-    if author_page.is_file():
-        paths.append(author_page)
+    with suppress(BookError):  # confined like every other file; the build reports a refusal
+        paths.append(
+            gate.file(
+                config.author_page,
+                base=manuscript,
+                named_by=Where(config.path),
+                limit=MAX_SOURCE_BYTES,
+                what="author page",
+            )
+        )
     return paths
 
 
@@ -42,8 +54,14 @@ def unlisted(config: Config, manuscript: Path) -> Iterator[Finding]:
     """W003 Markdown files under manuscript/ that no volume includes."""
     used = {path.resolve() for path in used_sources(config, manuscript)}
     folders = {volume.dir.strip("/"): volume for volume in config.volumes}
+    gate = Gate(manuscript.parent)
+    # rglob does not descend into linked folders; a linked file outside is no draft of this book.
     for path in sorted(manuscript.rglob("*.md")):
-        if path.resolve() in used or any(part.startswith(".") for part in path.parts):
+        if (
+            not gate.is_file(path)
+            or path.resolve() in used
+            or any(part.startswith(".") for part in path.parts)
+        ):
             continue
         volume = folders.get(path.parent.relative_to(manuscript).as_posix())
         if volume is None:
@@ -92,8 +110,9 @@ def _column(file: Path, line: int, needle: str | None) -> int:
     if not needle:
         return 1
     try:
-        text = file.read_text(encoding="utf-8-sig").split("\n")[line - 1]
-    except (OSError, UnicodeDecodeError, IndexError):
+        data = read_regular(file, limit=MAX_SOURCE_BYTES, named_by=Where(file))
+        text = decode_utf8(data, file=file).split("\n")[line - 1]
+    except (BookError, IndexError):
         return 1
     index = text.find(needle)
     return index + 1 if index >= 0 else 1

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import BookError
+from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
+
 Position = tuple[int, int]  # (line, column), both 1-based
 
 DELETED = "\0"  # a masked character that stands for nothing (a tag, a comment)
@@ -75,12 +78,16 @@ class Text:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
 
 
-def read_text(path: Path) -> Text | None:
+def read_text(path: Path, *, gate: Gate | None = None) -> Text | None:
     """Read a Markdown file for linting; None if it is unreadable or has no front matter
-    (the loader reports those)."""
+    (the loader reports those). With a ``gate`` the file must also lie in its project."""
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        if gate is not None:
+            data = gate.read_found(path, named_by=Where(path), limit=MAX_SOURCE_BYTES)
+        else:  # still never a FIFO, a device or an oversized file
+            data = read_regular(path, limit=MAX_SOURCE_BYTES, named_by=Where(path))
+        raw = decode_utf8(data, file=path)
+    except BookError:
         return None
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
