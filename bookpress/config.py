@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BookError, Collector
+from .gate import MAX_TOML_BYTES, Gate, Where
 from .model import Author, PrintSettings, Series
 from .tomlcheck import Locator, Spec, check_table
 
@@ -108,10 +109,14 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read and validate ``book.toml``; raise :class:`BookErrors` listing every problem."""
+    if not (path.exists() or path.is_symlink()):
+        raise BookError("book.toml not found; is this a bookpress project?", file=path)
+    # Through the gate: inside the project, a regular file (a FIFO would hang), size-limited.
+    data = Gate(path.parent.parent).read_found(
+        path, named_by=Where(path), limit=MAX_TOML_BYTES, what="book.toml"
+    )
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BookError("book.toml not found; is this a bookpress project?", file=path) from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BookError(f"not valid UTF-8 (byte {exc.start})", file=path) from None
     try:

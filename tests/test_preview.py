@@ -169,3 +169,17 @@ def test_the_page_in_chromium_lists_chapters_and_reloads_after_an_edit(
         )  # the page reloaded itself
     finally:
         browser.quit()
+
+
+def test_static_files_pass_the_gate(served: tuple[Path, Server], tmp_path: Path) -> None:
+    root, server = served
+    secret = tmp_path / "geheim.css"
+    secret.write_text("/* geheim */", encoding="utf-8")
+    (root / "styles" / "link.css").symlink_to(secret)
+    os.mkfifo(root / "styles" / "rohr.css")
+    (root / "manuscript" / "null.png").symlink_to("/dev/zero")
+    assert server.get("/styles/link.css")[0] == 404  # a link to a file outside
+    assert server.get("/styles/rohr.css")[0] == 404  # a FIFO: refused before opening, no hang
+    assert server.get("/manuscript/null.png")[0] == 404
+    assert server.get("/styles//etc/passwd")[0] == 404
+    assert server.get("/styles/base.css")[0] == 200
