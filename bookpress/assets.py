@@ -22,6 +22,19 @@ IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp")
 FONT_TYPES = (".otf", ".ttf", ".woff", ".woff2")
 LIMITS = {**dict.fromkeys(IMAGE_TYPES, MAX_IMAGE_BYTES), **dict.fromkeys(FONT_TYPES, MAX_FONT_BYTES)}
 LIMITS[".css"] = MAX_CSS_BYTES
+# How each binary kind begins: a file whose bytes do not match its name is refused here,
+# rather than shipped for readers and EPUBCheck to stumble over.
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".otf": (b"OTTO", b"\x00\x01\x00\x00"),
+    ".ttf": (b"\x00\x01\x00\x00", b"true", b"OTTO"),
+    ".woff": (b"wOFF",),
+    ".woff2": (b"wOF2",),
+}
 
 
 class Resources(Mapping[str, bytes]):
@@ -105,6 +118,12 @@ class Reader:
                 relative, base=self.gate.root, named_by=named_by, limit=LIMITS[suffix], what=what
             )
             real = self.gate.root / relative
+            if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
+                raise named_by.refuse(
+                    f"{what} '{relative}' is not a {suffix[1:].upper()} file, whatever its name says"
+                )
+            if suffix == ".webp" and data[8:12] != b"WEBP":
+                raise named_by.refuse(f"{what} '{relative}' is not a WEBP file, whatever its name says")
             if suffix == ".svg":
                 svg.check(data, file=real, named_by=named_by, root=self.gate.root)
             self.files[relative] = data

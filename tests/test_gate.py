@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bookpress.build import BuildOptions, build
 from bookpress.errors import BookError
@@ -451,3 +452,23 @@ def test_book_toml_that_is_a_fifo_or_a_link_outside(project: Callable, outside: 
     toml.symlink_to(outside / "geheim.txt")
     problem = refusal(root).problems[0]
     assert problem.file == toml and "link to a place outside" in problem.message
+
+
+def test_two_files_for_one_place_in_the_epub_are_an_error(project: Callable, tmp_path: Path) -> None:
+    root = project("minimal")
+    chapter = root / "manuscript" / "teil-1" / "01-anfang.md"
+    (root / "manuscript" / "images").mkdir()
+    Image.new("RGB", (10, 10)).save(root / "manuscript" / "images" / "cover.jpg")
+    replace_in(chapter, "\n---\n", "\n---\n\n![Ein Bild mit Namen cover](../images/cover.jpg)\n")
+    with pytest.raises(BookError, match="the cover's place"):
+        build(root, BuildOptions(output=tmp_path / "out", formats=("epub",)))
+
+
+@pytest.mark.parametrize("name", ["bild.png", "bild.jpg", "bild.gif", "bild.webp"])
+def test_image_whose_bytes_do_not_match_its_name(project: Callable, name: str) -> None:
+    root = project("minimal")
+    _, chapter = with_svg(root, GOOD_SVG)
+    (root / "manuscript" / name).write_text(SECRET, encoding="utf-8")
+    replace_in(chapter, "../bild.svg", f"../{name}")
+    problem = refusal(root).problems[0]
+    assert (problem.file, problem.line) == (chapter, 6) and "whatever its name says" in problem.message

@@ -233,21 +233,36 @@ def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     for name in CSS:
         if f"styles/{name}" not in book.resources:
             raise BookError(f"the stylesheet styles/{name} is missing", file=book.styles / name)
+    packed: dict[str, bytes] = {}
     for name in book.resources.closure(f"styles/{name}" for name in CSS):
-        _add_file(package, name, book.resources[name])
-    seen: set[str] = set()
+        _add_once(package, packed, name, book.resources[name])
     for doc in [*(chapter.doc for chapter in volume.chapters), book.author_page]:
         for image in doc.images:
-            if image not in seen:
-                seen.add(image)
-                _add_file(package, image_name(image), book.resources[image])
+            _add_once(package, packed, image_name(image), book.resources[image])
     if volume.cover is not None:
         data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     else:
         data = covers.render_cover(_cover_text(book, volume), fonts_dir=COVER_FONTS)
+    if f"images/cover{_cover_suffix(volume)}" in packed:
+        raise BookError(
+            f"an image would be packed as 'images/cover{_cover_suffix(volume)}', the cover's place"
+        )
     item = _add_file(package, f"images/cover{_cover_suffix(volume)}", data, ident="cover-image")
     item.properties = ["cover-image"]
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+
+def _add_once(package: epub.EpubBook, packed: dict[str, bytes], name: str, data: bytes) -> None:
+    """Add a file unless the same bytes are already at ``name``; two different files may not
+    share a place in the package (the zip would hold the name twice)."""
+    if name in packed:
+        if packed[name] != data:
+            raise BookError(
+                f"two different files would be packed as '{name}' in the EPUB; rename one of them"
+            )
+        return
+    packed[name] = data
+    _add_file(package, name, data)
 
 
 def _cover_text(book: Book, volume: Volume) -> covers.CoverText:
