@@ -37,13 +37,15 @@ class Reference(NamedTuple):
     target: str  # project-relative POSIX path it names (query and fragment removed)
 
 
-def references(text: str, *, file: Path, relative: str) -> list[Reference]:
-    """The files ``text`` (the stylesheet at project path ``relative``) refers to.
+def references(text: str, *, file: Path, relative: str | None = None) -> list[Reference]:
+    """The files ``text`` (the stylesheet at project path ``relative``, by default a file
+    named like ``file`` at the top of the project) refers to.
 
     Raises BookErrors naming ``file`` and the line of every reference that is
     not a relative path to a file inside the project, and of every piece of
     CSS that cannot be parsed.
     """
+    relative = relative or file.name
     found: list[Reference] = []
     problems: list[Problem] = []
     for url, line in _urls(tinycss2.parse_stylesheet(text), problems, file=file):

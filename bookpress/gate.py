@@ -124,8 +124,11 @@ class Gate:
 
     # Paths and folders
 
-    def resolve(self, path: Path | str, *, base: Path, named_by: Where, what: str = "file") -> Path:
-        """The real path of ``path`` (relative to ``base``), refused unless it lies in the project.
+    def resolve(
+        self, path: Path | str, *, base: Path | None = None, named_by: Where, what: str = "file"
+    ) -> Path:
+        """The real path of ``path`` (relative to ``base``, by default the project folder),
+        refused unless it lies in the project.
 
         ``path`` as the author wrote it must be relative and must not climb
         out of the project with ``..``; after following links it must still
@@ -136,11 +139,12 @@ class Gate:
             raise named_by.refuse(f"the {what} path is empty")
         if "\x00" in written:
             raise named_by.refuse(f"the {what} path contains a NUL character")
-        if PurePosixPath(written).is_absolute() or Path(written).is_absolute() or written.startswith("~"):
+        if PurePosixPath(written).is_absolute() or Path(written).is_absolute():
             raise named_by.refuse(
                 f"{what} '{written}' is an absolute path; "
                 "write it relative to the project's manuscript/ folder"
             )
+        base = base or self.root
         base = self.inside(base) or base  # the folder it is relative to, as it really is
         joined = Path(posixpath.normpath(os.path.join(base, written)))
         if not base.is_relative_to(self.root):
@@ -159,11 +163,13 @@ class Gate:
         """The real path of an absolute ``path`` if it lies in the project, else None (no message)."""
         try:
             real = path.resolve()
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):  # ValueError: a NUL in the path
             return None
         return real if real.is_relative_to(self.root) else None
 
-    def folder(self, path: Path | str, *, base: Path, named_by: Where, what: str = "folder") -> Path:
+    def folder(
+        self, path: Path | str, *, base: Path | None = None, named_by: Where, what: str = "folder"
+    ) -> Path:
         """A folder inside the project, resolved; refused if it is outside, missing or not a folder."""
         real = self.resolve(path, base=base, named_by=named_by, what=what)
         if not real.is_dir():
@@ -171,7 +177,9 @@ class Gate:
             raise named_by.refuse(f"{what} '{path}' " + ("is not a folder" if exists else "does not exist"))
         return real
 
-    def file(self, path: Path | str, *, base: Path, named_by: Where, limit: int, what: str = "file") -> Path:
+    def file(
+        self, path: Path | str, *, base: Path | None = None, named_by: Where, limit: int, what: str = "file"
+    ) -> Path:
         """A regular file inside the project of at most ``limit`` bytes, resolved; else refused."""
         real = self.resolve(path, base=base, named_by=named_by, what=what)
         _check_kind(real, limit=limit, named_by=named_by, what=what, shown=str(path))
@@ -188,14 +196,14 @@ class Gate:
     # Reading
 
     def read_bytes(
-        self, path: Path | str, *, base: Path, named_by: Where, limit: int, what: str = "file"
+        self, path: Path | str, *, base: Path | None = None, named_by: Where, limit: int, what: str = "file"
     ) -> bytes:
         """The bytes of a checked file named by the author (see :meth:`file`); read once."""
         real = self.file(path, base=base, named_by=named_by, limit=limit, what=what)
         return self._read_real(real, shown=str(path), named_by=named_by, limit=limit, what=what)
 
     def read_text(
-        self, path: Path | str, *, base: Path, named_by: Where, limit: int, what: str = "file"
+        self, path: Path | str, *, base: Path | None = None, named_by: Where, limit: int, what: str = "file"
     ) -> str:
         """A checked file decoded as UTF-8 (a BOM is dropped); a decoding error names the line."""
         data = self.read_bytes(path, base=base, named_by=named_by, limit=limit, what=what)

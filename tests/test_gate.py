@@ -472,3 +472,18 @@ def test_image_whose_bytes_do_not_match_its_name(project: Callable, name: str) -
     replace_in(chapter, "../bild.svg", f"../{name}")
     problem = refusal(root).problems[0]
     assert (problem.file, problem.line) == (chapter, 6) and "whatever its name says" in problem.message
+
+
+def test_lists_and_sources_without_a_gate_still_refuse_fifos(tmp_path: Path) -> None:
+    from bookpress.hyphenation import read_list
+    from bookpress.lint.source import read_text
+
+    os.mkfifo(tmp_path / "rohr.txt")
+    with pytest.raises(BookError, match="not a regular file"):
+        finishes(lambda: read_list(tmp_path / "rohr.txt"))
+    assert finishes(lambda: read_text(tmp_path / "rohr.txt")) is None
+
+
+def test_preview_style_paths_with_nul_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BookError, match="NUL"):
+        Gate(tmp_path).read_bytes("a\x00b", named_by=Where(None), limit=10)
