@@ -146,7 +146,9 @@ def _problems(data: bytes, file: Path) -> list[tuple[int | None, str]]:
             (root.sourceline, "the SVG image must have an <svg> element in the SVG namespace at its root")
         ]
     found: list[tuple[int | None, str]] = []
-    for node in root.iter():
+    # Processing instructions before or after the root (xml-stylesheet) count as well.
+    outer = [*root.itersiblings(preceding=True), *root.itersiblings()]
+    for node in [*outer, *root.iter()]:
         if isinstance(node, etree._ProcessingInstruction):
             found.append((node.sourceline, "an SVG image may not contain processing instructions"))
         elif isinstance(node, etree._Entity):
@@ -164,6 +166,10 @@ def _element_problems(element: etree._Element, file: Path) -> list[tuple[int | N
         return [(line, f"an SVG image may not contain {REFUSED_ELEMENTS[qname.localname]}")]
     if not editor and (qname.namespace != SVG or qname.localname not in ELEMENTS):
         return [(line, f"the element <{qname.localname}> is not allowed in an SVG image")]
+    # WeasyPrint drops namespaces (svg/__init__.py: tag.split('}')): an editor element named
+    # like a drawing element would be drawn, or followed, in the PDF.
+    if editor and qname.localname in (ELEMENTS | REFUSED_ELEMENTS.keys()) - {"title", "desc", "metadata"}:
+        return [(line, f"the element <{element.prefix}:{qname.localname}> is not allowed in an SVG image")]
     found = [(line, message) for message in _attribute_problems(element, editor=editor)]
     if qname.localname == "style" and not editor:
         found += [
@@ -187,7 +193,12 @@ def _attribute_problems(element: etree._Element, *, editor: bool) -> list[str]:
         if qname.namespace is None and not editor:
             allowed = local in ATTRIBUTES or local.startswith(("data-", "aria-"))
         else:
-            allowed = qname.namespace in (XLINK, XML) or qname.namespace in EDITOR_NAMESPACES or editor
+            allowed = (
+                qname.namespace == XLINK
+                or (qname.namespace == XML and local in ("space", "lang"))  # not xml:base
+                or qname.namespace in EDITOR_NAMESPACES
+                or (editor and qname.namespace is None)
+            )
         if not allowed:
             found.append(f"the attribute '{local}' is not allowed in an SVG image")
         elif local == "href" and not value.strip().startswith("#"):

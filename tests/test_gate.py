@@ -23,7 +23,7 @@ from bookpress.errors import BookError
 from bookpress.gate import MAX_SOURCE_BYTES, Gate, Where
 from bookpress.lint import lint_project
 from bookpress.loader import load_book
-from conftest import replace_in
+from conftest import epubcheck, replace_in
 
 SECRET = "GEHEIM-7f3a: nur für die Autorin"
 
@@ -335,10 +335,17 @@ def with_svg(root: Path, svg: str) -> tuple[Path, Path]:
 def test_good_svg_goes_into_the_epub_unchanged(project: Callable, tmp_path: Path) -> None:
     root = project("minimal")
     image, _ = with_svg(root, GOOD_SVG)
+    sheet = root / "styles" / "epub.css"  # a stylesheet may use a project image too
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8") + '\nhr { background: url("../manuscript/bild.svg"); }\n'
+    )
     out = tmp_path / "out"
     build(root, BuildOptions(output=out, formats=("epub",)))
-    with zipfile.ZipFile(next(out.glob("*.epub"))) as epub:
+    path = next(out.glob("*.epub"))
+    with zipfile.ZipFile(path) as epub:
         assert epub.read("EPUB/images/bild.svg") == image.read_bytes()
+        assert epub.read("EPUB/manuscript/bild.svg") == image.read_bytes()
+    assert epubcheck(path) == []
 
 
 BAD_SVGS = {
@@ -352,6 +359,11 @@ BAD_SVGS = {
     "url attribute": ('<rect fill="url(https://example.org/x#p)"/>', "refers to something outside"),
     "animated href": ('<a href="#c"><set attributeName="href" to="javascript:alert(1)"/></a>', "animation"),
     "other namespace": ('<x:iframe xmlns:x="http://www.w3.org/1999/xhtml"/>', "<iframe> is not allowed"),
+    "editor image": (
+        '<i:image xmlns:i="http://www.inkscape.org/namespaces/inkscape" href="#c"/>',
+        "<i:image> is not allowed",
+    ),
+    "xml:base": ('<g xml:base="https://example.org/"/>', "attribute 'base'"),
     "processing instruction": ('<?xml-stylesheet href="https://example.org/x.css"?>', "processing"),
 }
 
@@ -387,6 +399,14 @@ def test_svg_with_doctype_or_entity_is_refused(project: Callable, prologue: str)
     problem = caught.value.problems[0]
     assert (problem.file, problem.line) == (image, 2)
     assert "DOCTYPE or ENTITY" in problem.message and "passwd" not in str(caught.value)
+
+
+def test_svg_stylesheet_instruction_before_the_root_is_refused(project: Callable) -> None:
+    root = project("minimal")
+    svg = GOOD_SVG.replace("<svg ", '<?xml-stylesheet href="https://example.org/x.css"?>\n<svg ', 1)
+    image, _ = with_svg(root, svg)
+    problem = refusal(root).problems[0]
+    assert (problem.file, problem.line) == (image, 2) and "processing instructions" in problem.message
 
 
 def test_image_of_unknown_type_is_refused(project: Callable) -> None:
