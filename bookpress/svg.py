@@ -165,11 +165,17 @@ def _element_problems(element: etree._Element, file: Path) -> list[tuple[int | N
     if qname.namespace == SVG and qname.localname in REFUSED_ELEMENTS:
         return [(line, f"an SVG image may not contain {REFUSED_ELEMENTS[qname.localname]}")]
     if not editor and (qname.namespace != SVG or qname.localname not in ELEMENTS):
-        return [(line, f"the element <{qname.localname}> is not allowed in an SVG image")]
+        return [(line, f"the element <{_shown(qname.localname)}> is not allowed in an SVG image")]
     # WeasyPrint drops namespaces (svg/__init__.py: tag.split('}')): an editor element named
     # like a drawing element would be drawn, or followed, in the PDF.
     if editor and qname.localname in (ELEMENTS | REFUSED_ELEMENTS.keys()) - {"title", "desc", "metadata"}:
-        return [(line, f"the element <{element.prefix}:{qname.localname}> is not allowed in an SVG image")]
+        return [
+            (
+                line,
+                f"the element <{_shown(f'{element.prefix}:{qname.localname}')}> "
+                "is not allowed in an SVG image",
+            )
+        ]
     found = [(line, message) for message in _attribute_problems(element, editor=editor)]
     if qname.localname == "style" and not editor:
         found += [
@@ -188,7 +194,7 @@ def _attribute_problems(element: etree._Element, *, editor: bool) -> list[str]:
         qname = etree.QName(name)
         local = qname.localname
         if local.lower().startswith("on"):
-            found.append(f"the event handler attribute '{local}' is not allowed in an SVG image")
+            found.append(f"the event handler attribute '{_shown(local)}' is not allowed in an SVG image")
             continue
         if qname.namespace is None and not editor:
             allowed = local in ATTRIBUTES or local.startswith(("data-", "aria-"))
@@ -200,7 +206,7 @@ def _attribute_problems(element: etree._Element, *, editor: bool) -> list[str]:
                 or (editor and qname.namespace is None)
             )
         if not allowed:
-            found.append(f"the attribute '{local}' is not allowed in an SVG image")
+            found.append(f"the attribute '{_shown(local)}' is not allowed in an SVG image")
         elif local == "href" and not value.strip().startswith("#"):
             found.append(
                 'an SVG image may only link to its own parts (href="#id"), not to files or addresses'
@@ -208,8 +214,13 @@ def _attribute_problems(element: etree._Element, *, editor: bool) -> list[str]:
         elif local == "style":
             found += [p.message for p in css.fragment_problems(value, file=Path(), line=1, inline=True)]
         elif _URL_IN_VALUE.search(value) and not _fragment_urls_only(value):
-            found.append(f"the attribute '{local}' refers to something outside the SVG image")
+            found.append(f"the attribute '{_shown(local)}' refers to something outside the SVG image")
     return found
+
+
+def _shown(name: str) -> str:
+    """An element or attribute name as a message may show it: a name, never a paragraph."""
+    return name if len(name) <= 40 else name[:39] + "…"
 
 
 def _fragment_urls_only(value: str) -> bool:
