@@ -23,9 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import css, svg
 from .build import select_volumes
 from .errors import BookError
-from .gate import MAX_IMAGE_BYTES, Gate, Where
+from .gate import MAX_IMAGE_BYTES, Gate, Where, decode_utf8
 from .loader import load_book, manuscript_dir
 from .model import Book, Volume, roman, volume_title
 from .renderers import html
@@ -157,13 +158,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _file(self, folder: Path, name: str, suffixes: tuple[str, ...] | None) -> None:
         """Serve a file inside ``folder`` of an allowed type, read through the gate: inside
-        after resolving links, a regular file (never a FIFO or device), within the size limit."""
+        after resolving links, a regular file (never a FIFO or device), within the size limit;
+        SVG images and stylesheets only if they pass the build's checks (the browser would
+        otherwise run an SVG's script, or fetch a stylesheet's remote @import)."""
         gate = Gate(folder)
         try:
             target = gate.resolve(name, base=gate.root, named_by=Where(None))
             if suffixes is not None and target.suffix.lower() not in suffixes:
                 raise BookError("not a type this folder serves")
             data = gate.read_bytes(name, base=gate.root, named_by=Where(None), limit=MAX_IMAGE_BYTES)
+            if target.suffix.lower() == ".svg":
+                svg.check(data, file=target, named_by=Where(None))
+            elif target.suffix.lower() == ".css":
+                relative = f"{folder.name}/{gate.relative(target)}"  # as seen from the project
+                css.references(decode_utf8(data, file=target), file=target, relative=relative)
         except BookError:
             self.send_error(HTTPStatus.NOT_FOUND)
             return

@@ -183,3 +183,12 @@ def test_static_files_pass_the_gate(served: tuple[Path, Server], tmp_path: Path)
     assert server.get("/manuscript/null.png")[0] == 404
     assert server.get("/styles//etc/passwd")[0] == 404
     assert server.get("/styles/base.css")[0] == 200
+    (root / "styles" / "remote.css").write_text('@import "https://example.org/x.css";', encoding="utf-8")
+    assert server.get("/styles/remote.css")[0] == 404  # the browser would fetch it
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    (root / "manuscript" / "skript.svg").write_text(svg, encoding="utf-8")
+    assert server.get("/manuscript/skript.svg")[0] == 404  # the browser would run it
+    (root / "manuscript" / "gut.svg").write_text(
+        svg.replace("<script>alert(1)</script>", ""), encoding="utf-8"
+    )
+    assert server.get("/manuscript/gut.svg")[0] == 200
