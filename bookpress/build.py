@@ -1,22 +1,34 @@
-"""The recipe: load the book once, render each requested edition, write it safely."""
+"""The recipe: check and load the book once, render each volume's editions, write them together.
+
+``build`` runs the checks ``check`` runs (:func:`bookpress.lint.lint_project`)
+and renders the book that pass loaded: errors stop it before anything is
+written, warnings are handed to ``on_finding``, ``strict`` makes warnings stop
+it too. Each volume's selected editions are rendered into memory first and
+replaced together (:mod:`bookpress.output`), so a failed PDF leaves that
+volume's EPUB as it was. Failures come in two kinds: a :class:`BookError` (the
+manuscript, or a file it names, cannot be read or used) and an ``OSError``,
+which always means the output could not be written.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from .errors import BookError
-from .loader import load_book
+from .errors import BookError, BookErrors, Problem
+from .lint import Finding, Report, lint_project
 from .model import Book, Volume, edition_filename, roman, volume_number
+from .output import TEMP_PREFIX, locked, remove_stale_temporaries, write_atomically, write_together
 from .renderers import PROFILES, Profile
 
-TEMP_PREFIX = ".bookpress-"
+T = TypeVar("T")
+
+__all__ = ["TEMP_PREFIX", "BuildOptions", "CheckFailed", "Written", "build", "write_atomically"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,7 @@ class BuildOptions:
     volumes: tuple[str, ...] = ()  # "III" or "3"
     formats: tuple[str, ...] = ()  # "epub", "pdf"
     profiles: tuple[str, ...] = ()  # "ebook", "print", "screen"
+    strict: bool = False  # warnings of the checks stop the build too
 
 
 @dataclass(frozen=True)
@@ -40,46 +53,90 @@ class Written:
     volume: int
 
 
+class CheckFailed(BookErrors):
+    """The checks found what stops the build; ``findings`` are printed as ``check`` prints them."""
+
+    def __init__(self, findings: list[Finding], summary: str) -> None:
+        self.findings = findings
+        self.summary = summary
+        super().__init__([Problem(f"{f.code}: {f.message}", f.file, f.line) for f in findings])
+
+
 def build(
     root: Path,
     options: BuildOptions,
     *,
     on_written: Callable[[Written], None] = lambda written: None,
     on_step: Callable[[str], None] = lambda step: None,
+    on_finding: Callable[[Finding], None] = lambda finding: None,
+    on_wait: Callable[[str], None] = lambda holder: None,
 ) -> list[Written]:
     """Build the selected editions of the project at ``root`` into ``options.output``.
 
-    ``on_step`` hears what is being done ("Band III, ebook: rendering") for progress displays.
+    ``on_step`` hears what is being done ("Band III, ebook: rendering") for progress
+    displays, ``on_finding`` each warning of the checks, ``on_wait`` who holds the
+    output folder while this build waits for it.
     """
-    on_step("reading the manuscript")
-    book = load_book(root)
+    on_step("reading the manuscript and running the checks")
+    book = checked_book(root, strict=options.strict, on_finding=on_finding)
     volumes = select_volumes(book, options.volumes)
     profiles = select_profiles(options.formats, options.profiles)
     options.output.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(options.output)
-    written = []
-    for volume in volumes:
-        for profile in profiles:
-            on_step(f"Band {roman(volume.number)}, {profile.name}: rendering the {profile.format.upper()}")
-            result = build_edition(book, volume, profile, options.output)
-            on_written(result)
-            written.append(result)
+    written: list[Written] = []
+    with locked(options.output, on_wait=on_wait):
+        remove_stale_temporaries(options.output)
+        for volume in volumes:
+            editions = build_volume(book, volume, profiles, options.output, on_step)
+            for result in editions:
+                on_written(result)
+            written.extend(editions)
     return written
 
 
-def build_edition(book: Book, volume: Volume, profile: Profile, output: Path) -> Written:
-    """Render one edition and replace its file atomically."""
-    started = time.perf_counter()
-    data = profile.render(book, volume, timestamp(volume))
-    path = output / edition_filename(book.series, volume, profile.name)
-    write_atomically(path, data)
-    return Written(
-        path=path,
-        size=len(data),
-        seconds=time.perf_counter() - started,
-        profile=profile.name,
-        volume=volume.number,
-    )
+def checked_book(root: Path, *, strict: bool, on_finding: Callable[[Finding], None]) -> Book:
+    """The book, once the checks let it through; raises :class:`CheckFailed` otherwise."""
+    report = _readable(lambda: lint_project(root))
+    if report.failed(strict=strict):
+        raise CheckFailed(report.shown(verbose=False), _summary(report, strict=strict))
+    if report.book is None:  # the build's own refusals, silenced in book.toml: still fatal
+        raise CheckFailed(list(report.refused), "the book cannot be read")
+    for finding in report.shown(verbose=False):
+        on_finding(finding)
+    return report.book
+
+
+def _summary(report: Report, *, strict: bool) -> str:
+    summary = report.summary()
+    if strict and not report.counts["error"]:
+        summary += " (--strict: warnings stop the build)"
+    return summary
+
+
+def build_volume(
+    book: Book, volume: Volume, profiles: list[Profile], output: Path, on_step: Callable[[str], None]
+) -> list[Written]:
+    """Render every selected edition of ``volume``, then replace their files together."""
+    rendered: list[tuple[Written, bytes]] = []
+    for profile in profiles:
+        on_step(f"Band {roman(volume.number)}, {profile.name}: rendering the {profile.format.upper()}")
+        started = time.perf_counter()
+        data = _readable(lambda: profile.render(book, volume, timestamp(volume)))  # noqa: B023
+        path = output / edition_filename(book.series, volume, profile.name)
+        seconds = time.perf_counter() - started
+        rendered.append((Written(path, len(data), seconds, profile.name, volume.number), data))
+    on_step(f"Band {roman(volume.number)}: writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
+    write_together([(written.path, data) for written, data in rendered])
+    return [written for written, _ in rendered]
+
+
+def _readable(action: Callable[[], T]) -> T:
+    """Run a step that only reads; a file it cannot read is the author's to fix, not a write error."""
+    try:
+        return action()
+    except OSError as error:
+        name = error.filename
+        reason = error.strerror or str(error)
+        raise BookError(f"cannot read: {reason}", file=Path(name) if name else None) from error
 
 
 def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
@@ -115,37 +172,3 @@ def timestamp(volume: Volume) -> dt.datetime:
             raise BookError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not '{epoch}'")
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(volume.date, dt.time())
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never half."""
-    with _temporary(path.parent) as temporary:
-        temporary.write_bytes(data)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); an edition is an ordinary file.
-        temporary.chmod(0o666 & ~_umask())
-        os.replace(temporary, path)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def _temporary(folder: Path) -> Iterator[Path]:
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
-    os.close(handle)
-    path = Path(name)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Remove what an earlier build left when it was killed mid-write."""
-    for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
-        stale.unlink(missing_ok=True)

@@ -1,11 +1,14 @@
 """The command line. The only module that knows Click.
 
 Exit status: 0 done, 1 a problem the author can fix (printed as
-``file:line: message``), 2 a usage error (Click's own).
+``file:line: message``), 2 a usage error (Click's own), 70 an internal error:
+a bug in bookpress, printed as one line ``internal error: … (please report
+it)``; ``BOOKPRESS_DEBUG=1`` prints its traceback too (:mod:`bookpress.internal`).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -14,10 +17,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import BuildOptions, Written, build
+from . import __version__, internal
+from .build import BuildOptions, CheckFailed, Written, build
 from .errors import BookError
-from .lint import CODES, lint_project
+from .lint import CODES, Finding, lint_project
 from .progress import Console, attach_logging, colour_wanted, human_size
 from .renderers import PROFILES
 from .scaffold import NewVolume
@@ -28,12 +31,40 @@ def _sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _fail(error: BookError, root: Path) -> None:
+def _fail(error: BookError, root: Path, written: list[Written] | None = None) -> None:
     for problem in error.problems:
         click.echo(problem.format(root=Path.cwd()), err=True)
     count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; {_what_was_written(written)}", err=True)
     sys.exit(1)
+
+
+def _what_was_written(written: list[Written] | None) -> str:
+    """Exactly which editions a failed build wrote before it stopped."""
+    if not written:
+        return "nothing was written."
+    names = ", ".join(str(w.path) for w in written)
+    return f"wrote only {names}; every other file was left as it was."
+
+
+class _Commands(click.Group):
+    """The command group; turns what the commands let escape into a message and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            # The reader of our output went away (`bookpress check | head`): nothing to say.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python's advice for EPIPE
+            sys.exit(1)
+        except BookError as error:
+            _fail(error, ctx.obj or Path("."))
+        except Exception as error:  # every bug ends here: one line, never a traceback
+            internal.report(error, lambda line: click.echo(line, err=True))
+            sys.exit(internal.EX_SOFTWARE)
+        return None
 
 
 CONSOLE = "bookpress.console"  # key of the Console in the context's meta
@@ -43,7 +74,7 @@ def _console() -> Console:
     return click.get_current_context().meta[CONSOLE]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookpress")
 @click.option(
     "--project",
@@ -117,6 +148,7 @@ def _edition_options(verb: str) -> Callable[[Callable], Callable]:
 
 @main.command("build")
 @_edition_options("Build")
+@click.option("--strict", is_flag=True, help="Warnings of the checks stop the build too.")
 @click.pass_obj
 def build_command(
     project: Path,
@@ -124,31 +156,66 @@ def build_command(
     formats: tuple[str, ...],
     profiles: tuple[str, ...],
     output: Path | None,
+    strict: bool,
 ) -> None:
-    """Build the editions of every volume (or of the ones chosen)."""
+    """Check the manuscript, then build the editions of every volume (or of the ones chosen).
+
+    The checks are those of `check`: errors stop the build before anything is
+    written, warnings are printed (with --strict they stop it too). A volume's
+    editions are replaced together, once all of them rendered.
+    """
     started = time.perf_counter()
     options = BuildOptions(
-        output=output or project / "output", volumes=volumes, formats=formats, profiles=profiles
+        output=output or project / "output",
+        volumes=volumes,
+        formats=formats,
+        profiles=profiles,
+        strict=strict,
     )
     console = _console()
+    written: list[Written] = []
 
-    def report(written: Written) -> None:
-        console.result(f"wrote {written.path}  ({human_size(written.size)}, {written.seconds:.1f} s)")
+    def report(edition: Written) -> None:
+        written.append(edition)
+        console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+
+    def wait(holder: str) -> None:
+        console.problem(f"waiting: another build is writing to {options.output} ({holder})", fg="yellow")
 
     try:
         with console.progress():
-            results = build(project, options, on_written=report, on_step=console.step)
-    except BookError as error:
-        _fail(error, project)
-        return
-    except OSError as error:
-        click.echo(f"cannot write to {options.output}: {error.strerror or error}", err=True)
+            build(
+                project,
+                options,
+                on_written=report,
+                on_step=console.step,
+                on_finding=_show_finding,
+                on_wait=wait,
+            )
+    except CheckFailed as error:
+        for finding in error.findings:
+            _show_finding(finding)
+        console.problem(f"{error.summary}; nothing was written.")
         sys.exit(1)
-    total = sum(r.size for r in results)
+    except BookError as error:
+        _fail(error, project, written)
+    except OSError as error:
+        # error.filename may be a temporary file, which would only puzzle the reader.
+        console.problem(f"cannot write to {options.output}: {error.strerror or error}")
+        console.problem(_what_was_written(written).capitalize())
+        sys.exit(1)
+    total = sum(w.size for w in written)
     console.result(
-        f"{len(results)} edition{'s' if len(results) != 1 else ''} built "
+        f"{len(written)} edition{'s' if len(written) != 1 else ''} built "
         f"({human_size(total)}) in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _show_finding(finding: Finding) -> None:
+    """A finding of the checks, printed as `check` prints it; even with --quiet."""
+    console = _console()
+    code = console.styled(finding.code, fg=SEVERITY_COLOURS[finding.severity])
+    console.problem(finding.format(Path.cwd(), code=code), fg=None)
 
 
 @main.command("check")

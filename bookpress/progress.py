@@ -23,8 +23,10 @@ from pathlib import Path
 
 import click
 
-from .build import Written
+from . import internal
+from .build import CheckFailed, Written
 from .errors import BookError
+from .lint import Finding
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 DELAY = 0.4  # seconds before the progress line appears: quick builds need none
@@ -220,16 +222,33 @@ class WatchPrinter:
             f"[{time.strftime('%H:%M:%S')}] built {what} in {seconds:.1f} s{after}{more}", fg="green"
         )
 
-    def failed(self, error: BookError | OSError) -> None:
+    def failed(self, error: Exception) -> None:
+        """Say what failed: the checks' findings, the author's problems, a write error, or a bug."""
         self._done()
-        if isinstance(error, BookError):
+        if isinstance(error, CheckFailed):
+            for finding in error.findings:
+                self.finding(finding)
+            self.console.problem(error.summary, fg=None)
+        elif isinstance(error, BookError):
             for problem in error.problems:
                 self.console.problem(problem.format(root=Path.cwd()), fg=None)
-        else:
+        elif isinstance(error, OSError):
             self.console.problem(f"cannot write: {error.strerror or error}", fg=None)
+        else:
+            internal.report(error, lambda line: self.console.problem(line, fg=None))
         self.console.problem(
-            f"[{time.strftime('%H:%M:%S')}] build failed; the previous editions "
-            "stay. Fix and save, and it builds again."
+            f"[{time.strftime('%H:%M:%S')}] build failed; the editions of the volume that failed "
+            "stay as they were. Fix and save, and it builds again."
+        )
+
+    def finding(self, finding: Finding) -> None:
+        """A finding of the checks, as `check` prints it."""
+        code = self.console.styled(finding.code, fg="red" if finding.severity == "error" else "yellow")
+        self.console.problem(finding.format(Path.cwd(), code=code), fg=None)
+
+    def waiting(self, holder: str) -> None:
+        self.console.problem(
+            f"waiting: another build is writing to the output folder ({holder})", fg="yellow"
         )
 
     def watching(self, folders: list[Path]) -> None:

@@ -4,12 +4,18 @@ The only module that imports watchdog. Events are collected until the sources
 have been quiet for a moment (editors save in bursts: a temporary file, a
 rename, a touch), then the affected volumes are rebuilt: a chapter file
 rebuilds its own volume; ``book.toml``, styles, images, the author page and
-anything else rebuild all. A failed build is reported and watching goes on.
+anything else rebuild all. A failed build is reported (whatever failed, a bug
+included) and watching goes on.
+
+The watcher never reacts to its own output: events under the output folder
+(which may lie inside manuscript/ or styles/) and under ``.bookpress*`` files
+and folders (temporaries, the lock) are ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 from pathlib import Path
@@ -21,6 +27,7 @@ from watchdog.observers import Observer
 from .build import BuildOptions, Written, build
 from .config import load_config
 from .errors import BookError
+from .lint import Finding
 from .loader import manuscript_dir
 from .model import volume_number
 
@@ -35,14 +42,17 @@ class Reporter(Protocol):
     def written(self, written: Written) -> None: ...
     def step(self, text: str) -> None: ...
     def rebuilt(self, editions: list[Written], seconds: float, changed: list[Path]) -> None: ...
-    def failed(self, error: BookError | OSError) -> None: ...
+    def failed(self, error: Exception) -> None: ...
+    def finding(self, finding: Finding) -> None: ...
+    def waiting(self, holder: str) -> None: ...
     def watching(self, folders: list[Path]) -> None: ...
 
 
 class _Changes(FileSystemEventHandler):
     """Collects changed paths from watchdog's thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, ignored: Ignored) -> None:
+        self.ignored = ignored
         self.lock = threading.Lock()
         self.paths: set[Path] = set()
         self.arrived = threading.Event()
@@ -52,7 +62,7 @@ class _Changes(FileSystemEventHandler):
             return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             path = Path(str(raw)) if raw else None
-            if path is not None and _relevant(path):
+            if path is not None and _relevant(path) and not self.ignored(path):
                 with self.lock:
                     self.paths.add(path)
                 self.arrived.set()
@@ -69,6 +79,33 @@ def _relevant(path: Path) -> bool:
     return not (name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES))
 
 
+OWN_SUFFIXES = (".epub", ".pdf")
+
+
+@dataclasses.dataclass(frozen=True)
+class Ignored:
+    """Tells the build's own files from the author's: the output folder and ``.bookpress*``."""
+
+    output: Path  # resolved
+    sources: tuple[Path, ...]  # the watched folders, resolved
+
+    @classmethod
+    def of(cls, root: Path, output: Path) -> Ignored:
+        return cls(output.resolve(), tuple((root / name).resolve() for name in WATCHED))
+
+    def __call__(self, path: Path) -> bool:
+        path = Path(os.path.abspath(path))
+        if any(part.startswith(".bookpress") for part in path.parts):
+            return True
+        if not path.is_relative_to(self.output):
+            return False
+        if any(source.is_relative_to(self.output) for source in self.sources):
+            # Output is a watched folder or holds one (-o manuscript, -o .): only the
+            # editions written straight into it are ours.
+            return path.parent == self.output and path.suffix.lower() in OWN_SUFFIXES
+        return True
+
+
 def watch(
     root: Path,
     options: BuildOptions,
@@ -81,7 +118,7 @@ def watch(
     stop = stop or threading.Event()
     root = root.resolve()
     rebuild(root, options, reporter, [])
-    changes = _Changes()
+    changes = _Changes(Ignored.of(root, options.output))
     observer = Observer()
     folders = [root / name for name in WATCHED if (root / name).is_dir()]
     for folder in folders:
@@ -109,20 +146,22 @@ def _settle(arrived: threading.Event, debounce: float, stop: threading.Event) ->
 
 
 def rebuild(root: Path, options: BuildOptions, reporter: Reporter, changed: list[Path]) -> None:
-    """Build what ``changed`` affects (everything when it is empty); report, never raise
-    for the author's mistakes."""
-    volumes = affected_volumes(root, changed, options.volumes)
-    if volumes == ():
-        return  # only volumes outside the selection changed
+    """Build what ``changed`` affects (everything when it is empty); report every failure,
+    the author's and our own bugs alike, and never raise: watching goes on."""
     started = time.perf_counter()
     try:
+        volumes = affected_volumes(root, changed, options.volumes)
+        if volumes == ():
+            return  # only volumes outside the selection changed
         written = build(
             root,
             dataclasses.replace(options, volumes=volumes or options.volumes),
             on_written=reporter.written,
             on_step=reporter.step,
+            on_finding=reporter.finding,
+            on_wait=reporter.waiting,
         )
-    except (BookError, OSError) as error:
+    except Exception as error:  # a bug must not end the session; the reporter says what it was
         reporter.failed(error)
         return
     reporter.rebuilt(written, time.perf_counter() - started, changed)

@@ -66,8 +66,9 @@ def test_config_typo_is_one_clear_line(project, monkeypatch) -> None:
     code, out, err = run("build")
     assert code == 1
     first = err.splitlines()[0]
+    # The build prints its checks' findings as `check` does: file:line:column: code: message.
     assert first == (
-        "manuscript/book.toml:17: volumes[1].titel: unknown key; expected one of: "
+        "manuscript/book.toml:17:1: E001: volumes[1].titel: unknown key; expected one of: "
         "chapters, cover, date, dir, isbn, number, subtitle, title"
     )
     assert "Traceback" not in err and out == ""

@@ -12,6 +12,9 @@ or for one file with a comment anywhere in it::
 
     <!-- bookpress: ignore W040 W041 -->
 
+``build`` runs the same checks. What the build itself cannot go past (a
+missing file, malformed raw HTML) stops it even when silenced here.
+
 The codes are listed in :mod:`bookpress.lint.codes`.
 """
 
@@ -25,6 +28,7 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..errors import BookError
 from ..loader import load_book, manuscript_dir
+from ..model import Book
 from . import images, project, rules
 from .codes import CODES
 from .finding import Finding
@@ -43,6 +47,10 @@ class Report:
     volumes: int = 0
     chapters: int = 0
     counts: Counter[str] = field(default_factory=Counter)  # severity -> number
+    # The book as the build reads it, when it could be read: `build` renders this one.
+    book: Book | None = field(default=None, compare=False, repr=False)
+    # Why the book could not be read (silenced or not): the build cannot go past these.
+    refused: tuple[Finding, ...] = ()
 
     def failed(self, *, strict: bool = False) -> bool:
         """Errors fail the check; with ``strict``, warnings too. Information never does."""
@@ -79,32 +87,40 @@ class Report:
 
 
 def lint_project(root: Path) -> Report:
-    """Check the project at ``root``; never raises for problems in the manuscript."""
+    """Check the project at ``root``; never raises for problems in the manuscript.
+
+    The report carries the loaded :class:`Book` when the build could read it, so
+    that ``build`` checks and loads the manuscript in one pass.
+    """
     root = root.resolve()
     manuscript = manuscript_dir(root)
     try:
         config = load_config(manuscript / "book.toml")
     except BookError as error:
         findings = [project.from_problem(p, manuscript / "book.toml") for p in error.problems]
-        return _report(findings, {}, frozenset(), files=0)
+        return _report(findings, {}, frozenset(), files=0, refused=frozenset(findings))
     texts = [
         text for path in project.used_sources(config, manuscript) if (text := read_text(path)) is not None
     ]
     findings = _text_findings(texts, config)
     findings += list(project.unlisted(config, manuscript))
     findings += list(project.placeholder_isbns(config))
+    findings += list(project.chapter_numbers(config))
     volumes = chapters = 0
+    book: Book | None = None
+    refused: set[Finding] = set()
     try:
         book = load_book(root)
         volumes, chapters = len(book.volumes), sum(len(v.chapters) for v in book.volumes)
     except BookError as error:
         # The build and the rules above may both find a thing; keep the rule's finding.
-        seen = {(f.file.resolve(), f.line, f.code) for f in findings}
-        findings += [
-            f
-            for p in error.problems
-            if (f := project.from_problem(p, config.path)) and (f.file.resolve(), f.line, f.code) not in seen
-        ]
+        seen = {(f.file.resolve(), f.line, f.code): f for f in findings}
+        for problem in error.problems:
+            finding = project.from_problem(problem, config.path)
+            key = (finding.file.resolve(), finding.line, finding.code)
+            refused.add(seen.get(key, finding))
+            if key not in seen:
+                findings.append(finding)
     silenced_by_file = {text.path.resolve(): text.silenced for text in texts}
     silenced_by_file.update(_unused_file_silences(findings, silenced_by_file))
     return _report(
@@ -114,6 +130,8 @@ def lint_project(root: Path) -> Report:
         files=len(texts),
         volumes=volumes,
         chapters=chapters,
+        refused=frozenset(refused),
+        book=book,
     )
 
 
@@ -147,6 +165,8 @@ def _report(
     files: int,
     volumes: int = 0,
     chapters: int = 0,
+    refused: frozenset[Finding] = frozenset(),
+    book: Book | None = None,
 ) -> Report:
     kept, silenced = [], 0
     for finding in dict.fromkeys(findings):
@@ -163,4 +183,6 @@ def _report(
         volumes=volumes,
         chapters=chapters,
         counts=counts,
+        book=book,
+        refused=tuple(sorted(refused, key=Finding.sort_key)),
     )

@@ -32,6 +32,7 @@ CODES: dict[str, Code] = {
         Code("E002", "unknown-front-matter-key", "a front-matter key bookpress does not know"),
         Code("W003", "unlisted-chapter", "a Markdown file on disk that no volume includes"),
         Code("W004", "placeholder-isbn", "a volume still has the placeholder ISBN written by `new`"),
+        Code("W005", "chapter-number-mismatch", "a listed chapter whose file number is not its position"),
         Code("E010", "broken-link", "a link to a heading or id that does not exist, or to a file"),
         Code("E011", "broken-footnote-reference", "a footnote call [^x] without a definition"),
         Code("W012", "unused-footnote", "a footnote defined but never called"),

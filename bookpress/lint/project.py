@@ -1,12 +1,12 @@
 """Rules over the whole project: what the build itself refuses, files no volume uses,
-placeholder ISBNs."""
+placeholder ISBNs, listed chapters whose file number disagrees with their position."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import suppress
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..config import Config, normalise_isbn
 from ..errors import BookError, Collector, Problem
@@ -18,7 +18,7 @@ from .finding import Finding
 # book builds, and all zeros, so nobody mistakes it for a real one.
 PLACEHOLDER_ISBN = "978-0-00-000000-2"
 
-_NUMBERED = re.compile(r"^\d+[-_ ]")
+_NUMBERED = re.compile(r"^(\d+)[-_ ]")
 # The build's own messages, sorted into linter codes; everything else is E001.
 _BUILD_CODES = (
     (re.compile(r"^unknown front matter key '([^']*)'"), "E002"),
@@ -90,6 +90,44 @@ def placeholder_isbns(config: Config) -> Iterator[Finding]:
                     f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
                     "enter the real ISBN before publishing",
                 )
+
+
+def chapter_numbers(config: Config) -> Iterator[Finding]:
+    """W005 a chapter listed in book.toml at a position its number prefix contradicts.
+
+    ``chapters = ["01-a.md", "03-c.md", "02-b.md"]``: the book prints '03-c.md'
+    as chapter 2, which the author most likely did not mean.
+    """
+    for volume in config.volumes:
+        start = config.locator.find(("volumes", volume.index, "chapters")) or 1
+        for position, name in enumerate(volume.chapters or (), 1):
+            match = _NUMBERED.match(PurePosixPath(name).name)
+            if match is None or int(match.group(1)) == position:
+                continue
+            line, column = _place(config.path, start, name)
+            yield Finding(
+                config.path,
+                line,
+                column,
+                "W005",
+                f"{volume.key}.chapters: '{name}' is chapter {position} of the volume, "
+                f"but its file name says {int(match.group(1))}; reorder the list or rename the file",
+            )
+
+
+def _place(file: Path, start: int, name: str) -> tuple[int, int]:
+    """Line and column of the quoted ``name`` at or after line ``start`` (arrays span lines)."""
+    try:
+        data = read_regular(file, limit=MAX_SOURCE_BYTES, named_by=Where(file))
+        lines = decode_utf8(data, file=file).split("\n")
+    except BookError:
+        return start, 1
+    for number in range(start, len(lines) + 1):
+        for quoted in (f'"{name}"', f"'{name}'"):
+            index = lines[number - 1].find(quoted)
+            if index >= 0:
+                return number, index + 2  # the name, after its quote
+    return start, 1
 
 
 def from_problem(problem: Problem, fallback: Path) -> Finding:
