@@ -6,6 +6,20 @@ fragments as the EPUB and PDF (``renderers/html.py``), styled by the book's own
 sidebar. The page polls ``/__version`` (a fingerprint of the sources) and
 reloads itself when it changes; the server rebuilds the page on the next
 request. While the book cannot be built, the page lists the problems instead.
+
+What the server answers, and to whom:
+
+* Only requests whose ``Host`` is ``127.0.0.1:PORT``, ``localhost:PORT`` or
+  ``[::1]:PORT`` are served; any other host gets 421 Misdirected Request, a
+  missing one 400. A web page that points its own domain name at 127.0.0.1
+  (DNS rebinding) thus cannot read the manuscript through the browser.
+* A path that is not valid percent-encoded UTF-8, holds control characters
+  (``%00``) or is longer than any file we serve gets 400; a path that names
+  nothing we serve gets 404. A bug while answering gets 500 and one log line,
+  never a traceback.
+* An idle connection is closed after ``IDLE_TIMEOUT`` seconds, and at most
+  ``MAX_CONNECTIONS`` requests are handled at once; further connections wait
+  for a free slot, up to ``SLOT_WAIT`` seconds, and are then closed.
 """
 
 from __future__ import annotations
@@ -14,6 +28,8 @@ import errno
 import hashlib
 import mimetypes
 import os
+import re
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,9 +37,9 @@ from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
-from . import css, svg
+from . import css, internal, svg
 from .build import select_volumes
 from .errors import BookError
 from .gate import MAX_IMAGE_BYTES, Gate, Where, decode_utf8
@@ -36,6 +52,13 @@ DEFAULT_PORT = 8000
 WATCHED = ("manuscript", "styles")
 STATIC = {"styles": None, "manuscript": (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")}
 BOOK_CSS = ("fonts.css", "base.css")
+IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent
+MAX_CONNECTIONS = 16  # requests handled at once
+SLOT_WAIT = 5.0  # seconds a new connection waits for a free slot before it is closed
+MAX_PATH = 1024  # bytes of a decoded path; no file we serve has a longer one
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def fingerprint(root: Path) -> str:
@@ -134,15 +157,57 @@ def _shell(lang: str, title: str, version: str, body: str) -> str:
     )
 
 
+class BadRequest(ValueError):
+    """A request we refuse to interpret (400)."""
+
+
+def request_path(raw: str) -> str:
+    """The decoded path of a request target; BadRequest when it is malformed."""
+    path = urlsplit(raw).path
+    if _BAD_ESCAPE.search(path):
+        raise BadRequest("bad percent-encoding")
+    try:
+        decoded = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the path is not UTF-8") from None
+    if _CONTROL.search(decoded):
+        raise BadRequest("control characters in the path")
+    if len(decoded.encode("utf-8")) > MAX_PATH:
+        raise BadRequest("the path is too long")
+    return decoded
+
+
+def host_allowed(host: str | None, port: int) -> bool:
+    """True for ``127.0.0.1:PORT``, ``localhost:PORT`` and ``[::1]:PORT`` (case-insensitive)."""
+    return host is not None and host.strip().lower() in {f"{name}:{port}" for name in LOCAL_HOSTS}
+
+
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview
     log: Callable[[str], None]
+    timeout = IDLE_TIMEOUT  # StreamRequestHandler sets it on the socket: idle clients are dropped
 
     def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        path = unquote(url.path)
+        host = self.headers.get("Host")
+        if host is None:
+            self.send_error(HTTPStatus.BAD_REQUEST, "a Host header is required")
+            return
+        if not host_allowed(host, self.server.server_address[1]):
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this server answers only to localhost")
+            return
+        try:
+            self._answer(request_path(self.path), urlsplit(self.path).query)
+        except BadRequest as error:
+            self.send_error(HTTPStatus.BAD_REQUEST, str(error))
+        except (OSError, ValueError, BookError):
+            self.send_error(HTTPStatus.NOT_FOUND)  # a name no file of ours can have
+        except Exception as error:  # a bug: one line in the log, never a traceback
+            self.log(internal.describe(error))
+            self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error (see the terminal)")
+
+    def _answer(self, path: str, query: str) -> None:
         if path == "/":
-            volume = parse_qs(url.query).get("band", [None])[0]
+            volume = parse_qs(query).get("band", [None])[0]
             page, _ = self.preview.page(volume)
             self._send(page, "text/html; charset=utf-8")
         elif path == "/__version":
@@ -211,10 +276,40 @@ def serve(
         server.serve_forever(poll_interval=0.2)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server with at most ``MAX_CONNECTIONS`` requests in hand at once."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        if not self._slots.acquire(timeout=SLOT_WAIT):
+            self.shutdown_request(request)  # too many at once: drop this one, keep serving
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """socketserver prints a traceback here; a dropped connection is not worth one."""
+
+
 def _bind(handler: type[BaseHTTPRequestHandler], port: int | None) -> ThreadingHTTPServer:
     try:
-        return ThreadingHTTPServer(("127.0.0.1", DEFAULT_PORT if port is None else port), handler)
+        return _Server(("127.0.0.1", DEFAULT_PORT if port is None else port), handler)
     except OSError as error:
         if port is None and error.errno == errno.EADDRINUSE:
-            return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            return _Server(("127.0.0.1", 0), handler)
         raise

@@ -105,32 +105,63 @@ def _metadata(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     package.add_metadata(None, "meta", position, {"refines": "#series", "property": "group-position"})
     package.add_metadata(None, "meta", "", {"name": "calibre:series", "content": series.title})
     package.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": position})
-    _accessibility(package, volume)
+    _accessibility(package, book, volume)
 
 
-def _accessibility(package: epub.EpubBook, volume: Volume) -> None:
-    """schema.org accessibility metadata (EPUB Accessibility 1.1 discovery fields)."""
-    has_images = any(chapter.doc.images for chapter in volume.chapters)
-    modes = ["textual", "visual"] if has_images else ["textual"]
+def _accessibility(package: epub.EpubBook, book: Book, volume: Volume) -> None:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1 discovery fields).
+
+    Derived from the content, never asserted: ``visual`` only when the text has
+    images, ``alternativeText`` only when every one of them has a non-empty
+    ``alt``, and the summary says no more than that. The cover is described by
+    its own generated alt text and does not count as an image of the text.
+    """
+    alts = [alt for fragment in _fragments(book, volume) for alt in _image_alts(fragment)]
+    described = bool(alts) and all(alt.strip() for alt in alts)
+    modes = ["textual", "visual"] if alts else ["textual"]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if has_images:
+    if described:
         features.append("alternativeText")
     for mode in modes:
         package.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
-    package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    # Text alone is sufficient only when every image is described in words.
+    if not alts or described:
+        package.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    else:
+        package.add_metadata(None, "meta", "textual,visual", {"property": "schema:accessModeSufficient"})
     for feature in features:
         package.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     package.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    package.add_metadata(
-        None,
-        "meta",
-        (
-            "Reiner Fließtext mit Überschriftenhierarchie, Inhaltsverzeichnis und verlinkten Fußnoten; "
-            "Abbildungen haben Alternativtexte. Schriftgröße und Farben lassen sich im Lesesystem "
-            "anpassen."
-        ),
-        {"property": "schema:accessibilitySummary"},
-    )
+    package.add_metadata(None, "meta", _summary(alts, described), {"property": "schema:accessibilitySummary"})
+
+
+def _fragments(book: Book, volume: Volume) -> list[str]:
+    """The author's texts in the volume: its chapters and the author page."""
+    return [*(chapter.doc.html for chapter in volume.chapters), book.author_page.html]
+
+
+_XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def _image_alts(fragment: str) -> list[str]:
+    """The alt text of every ``img`` in an XHTML fragment ('' where it has none)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(f'<div xmlns="{_XHTML}">{fragment}</div>', parser)
+    except etree.XMLSyntaxError:
+        # Cannot tell: claim nothing (one image without a description).
+        return [""]
+    return [image.get("alt", "") for image in root.iter(f"{{{_XHTML}}}img", "img")]
+
+
+def _summary(alts: list[str], described: bool) -> str:
+    sentences = ["Reiner Fließtext mit Überschriftenhierarchie, Inhaltsverzeichnis und verlinkten Fußnoten."]
+    if described:
+        sentences.append("Alle Abbildungen haben Alternativtexte.")
+    elif alts:
+        sentences.append("Nicht alle Abbildungen haben Alternativtexte.")
+    sentences.append("Schriftgröße und Farben lassen sich im Lesesystem anpassen.")
+    return " ".join(sentences)
 
 
 def _pages(book: Book, volume: Volume) -> list[Page]:
