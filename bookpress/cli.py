@@ -202,7 +202,8 @@ def build_command(
     except OSError as error:
         # error.filename may be a temporary file, which would only puzzle the reader.
         console.problem(f"cannot write to {options.output}: {error.strerror or error}")
-        console.problem(_what_was_written(written).capitalize())
+        what = _what_was_written(written)
+        console.problem(what[0].upper() + what[1:])
         sys.exit(1)
     total = sum(w.size for w in written)
     console.result(

@@ -147,7 +147,8 @@ def _image_alts(fragment: str) -> list[str]:
     """The alt text of every ``img`` in an XHTML fragment ('' where it has none)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.fromstring(f'<div xmlns="{_XHTML}">{fragment}</div>', parser)
+        wrapped = f'<div xmlns="{_XHTML}" xmlns:epub="http://www.idpf.org/2007/ops">{fragment}</div>'
+        root = etree.fromstring(wrapped, parser)
     except etree.XMLSyntaxError:
         # Cannot tell: claim nothing (one image without a description).
         return [""]
