@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from bookpress.cli import main
-from bookpress.watch import affected_volumes
+from bookpress.watch import Ignored, affected_volumes
 from conftest import REPO, copy_project, replace_in
 
 WAIT = 60  # seconds; a rebuild of one EPUB takes about one
@@ -131,3 +131,37 @@ def test_watch_reports_an_unwritable_output(tmp_path: Path) -> None:
         running.wait_for("watching")  # and it keeps watching
     finally:
         running.stop()
+
+
+def test_watch_ignores_its_own_output_inside_the_manuscript(tmp_path: Path) -> None:
+    root = copy_project("minimal", tmp_path / "book")
+    running = Watcher(root, "--format", "epub", "--debounce", "0.2", "-o", str(root / "manuscript" / "out"))
+    try:
+        running.wait_for("watching manuscript/ and styles/")
+        time.sleep(3)  # a watcher that saw its own output would be rebuilding by now
+        chapter = root / "manuscript" / "teil-1" / "01-anfang.md"
+        replace_in(chapter, "Absatz", "Wachhund")
+        running.wait_for("built 1 edition")
+        time.sleep(3)
+        while not running.lines.empty():
+            running.seen.append(running.lines.get())
+        builds = [line for line in running.seen if "] built " in line]
+        assert len(builds) == 2, running.seen  # the first build and the one after the edit
+        assert not [line for line in builds if "manuscript/out" in line]
+        assert "Wachhund" in chapter_text(next((root / "manuscript" / "out").glob("*.epub")))
+    finally:
+        running.stop()
+
+
+def test_the_output_folder_and_bookpress_files_are_not_sources(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    inside_styles = Ignored.of(root, root / "styles" / "out")
+    assert inside_styles(root / "styles" / "out" / "x.epub")
+    assert inside_styles(root / "styles" / "out" / "sub" / "y.css")
+    assert not inside_styles(root / "styles" / "base.css")
+    # Output is a watched folder itself: only the editions written into it are ours.
+    into_manuscript = Ignored.of(root, root / "manuscript")
+    assert into_manuscript(root / "manuscript" / "Reihe-I_978.epub")
+    assert not into_manuscript(root / "manuscript" / "band" / "01-a.md")
+    assert not into_manuscript(root / "manuscript" / "book.toml")
+    assert Ignored.of(root, root / "output")(root / "manuscript" / ".bookpress" / "cache" / "a")
