@@ -244,7 +244,11 @@ def check_command(project: Path, strict: bool, output_format: str, codes: bool) 
         for code in CODES.values():
             console.plain(f"{code.code}  {code.name:<26} {code.summary}")
         return
-    report = lint_project(project)
+    try:
+        report = lint_project(project)
+    except OSError as error:  # a file the checks could not read; they write nothing
+        console.problem(f"cannot read {error.filename or project}: {error.strerror or error}")
+        sys.exit(1)
     if output_format == "json":
         console.plain(report.to_json(Path.cwd(), verbose=console.verbose))
     else:
@@ -417,6 +421,9 @@ def watch_command(
         watch(project, options, WatchPrinter(_console(), project), debounce=debounce)
     except KeyboardInterrupt:
         _console().result("stopped watching")
+    except OSError as error:  # builds report their own; this is the watcher (inotify limits)
+        _console().problem(f"cannot watch {project}: {error.strerror or error}")
+        sys.exit(1)
 
 
 @main.command("preview")
