@@ -450,7 +450,7 @@ def preview_command(project: Path, volume: str | None, port: int | None, open_br
             click.launch(url)
 
     try:
-        serve(project, volume=volume, port=port, on_ready=ready, log=console.detail)
+        serve(project, volume=volume, port=port, on_ready=ready, log=console.detail, on_error=console.problem)
     except BookError as error:
         _fail(error, project)
     except OSError as error:

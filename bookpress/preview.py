@@ -185,6 +185,7 @@ def host_allowed(host: str | None, port: int) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview
     log: Callable[[str], None]
+    on_error: Callable[[str], None]
     timeout = IDLE_TIMEOUT  # StreamRequestHandler sets it on the socket: idle clients are dropped
 
     def do_GET(self) -> None:
@@ -202,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError, BookError):
             self.send_error(HTTPStatus.NOT_FOUND)  # a name no file of ours can have
         except Exception as error:  # a bug: one line in the log, never a traceback
-            self.log(internal.describe(error))
+            self.on_error(internal.describe(error))
             self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error (see the terminal)")
 
     def _answer(self, path: str, query: str) -> None:
@@ -262,14 +263,22 @@ def serve(
     port: int | None,
     on_ready: Callable[[str], None],
     log: Callable[[str], None] = lambda line: None,
+    on_error: Callable[[str], None] = lambda line: None,
 ) -> None:
-    """Serve the preview on 127.0.0.1 until interrupted. ``port`` None: 8000, or any free one."""
+    """Serve the preview on 127.0.0.1 until interrupted. ``port`` None: 8000, or any free one.
+
+    ``log`` hears each request, ``on_error`` the one line about a bug while answering one.
+    """
     if not (manuscript_dir(root) / "book.toml").is_file():
         raise BookError(
             "book.toml not found; is this a bookpress project?", file=manuscript_dir(root) / "book.toml"
         )
     preview = Preview(root.resolve(), volume)  # build problems show in the page, not here
-    handler = type("Handler", (_Handler,), {"preview": preview, "log": staticmethod(log)})
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {"preview": preview, "log": staticmethod(log), "on_error": staticmethod(on_error)},
+    )
     server = _bind(handler, port)
     with server:
         on_ready(f"http://127.0.0.1:{server.server_address[1]}/")
