@@ -3,27 +3,40 @@
 The only module that imports Python-Markdown. It turns a :class:`Source` into
 a :class:`Document`: well-formed XHTML with German typography applied, ids
 unique within the book, EPUB 3 footnote markup, and image paths checked and
-made project-relative. Raw HTML that is not well-formed, or that could run
-code or reach outside the project, is an error naming the file and line.
+made project-relative. Each of these is an error naming the file and line:
+
+* raw HTML that is not well-formed, or that the allow-list of
+  :mod:`bookpress.sanitise` does not allow (it could run code, reach outside
+  the project, or render differently in the EPUB and the PDF);
+* nesting deeper than :data:`bookpress.nesting.MAX_DEPTH` levels, refused
+  before Python-Markdown, whose parser recurses, sees the text;
+* markup Markdown left as text (:mod:`bookpress.slips`): a footnote call
+  without a note, emphasis never closed, a link or image not recognised.
+
+Python-Markdown's link parser scans from every ``[`` to the end of the
+paragraph (``"[" * 20_000`` took minutes); the :class:`_Bounded` extension
+replaces its scans by bounded ones, so conversion stays linear.
 """
 
 from __future__ import annotations
 
+import bisect
 import html.entities
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import markdown
 from lxml import etree
 
-from . import typography, xhtml
+from . import nesting, sanitise, slips, typography, xhtml
 from .errors import BookError, Collector
 from .gate import Where
 from .hyphenation import Exceptions
 from .manuscript import Source
 from .model import Document
-from .xhtml import OPS, XHTML, local
+from .xhtml import OPS, XHTML
 
 # Reads and checks an image (a real path inside the project) named at a chapter line;
 # returns its project path, or None if it was refused.
@@ -37,31 +50,6 @@ EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
 }
 
-FORBIDDEN = {
-    "script",
-    "style",
-    "iframe",
-    "object",
-    "embed",
-    "form",
-    "input",
-    "button",
-    "link",
-    "meta",
-    "base",
-    "frame",
-    "frameset",
-    "applet",
-    "audio",
-    "video",
-    "source",
-    "svg",
-    "math",
-    "textarea",
-    "select",
-}
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
 
 class Converter:
     """Converts Markdown sources of one book; keeps one Markdown instance for speed."""
@@ -72,21 +60,39 @@ class Converter:
         self.root = root.resolve()
         self.images = images
         self.hyphenation = Exceptions(hyphenation)
+        self._guards = _Bounded()
         self._md = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="xhtml"
+            extensions=[*EXTENSIONS, self._guards],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="xhtml",
         )
 
     def convert(self, source: Source, *, anchor: str, problems: Collector) -> Document | None:
         """Turn ``source`` into a Document; problems are collected, None if unusable."""
+        too_deep = nesting.deepest_line(source.body)
+        if too_deep is not None:
+            index, level = too_deep
+            found = f"lists and block quotes nest {level} levels deep"
+            problems.add(_too_deep(found), file=source.path, line=source.body_line + index)
+            return None
         self._md.reset()
+        self._guards.reset()
         raw = self._md.convert(source.body)
+        before = len(problems.problems)
+        _report_slips(self._guards.slips, source, problems)
         try:
             tree = _parse(raw, source, self._md.htmlStash.rawHtmlBlocks)
         except BookError as error:
             problems.extend(error)
             return None
-        before = len(problems.problems)
-        _check_elements(tree, source, problems)
+        if sanitise.depth(tree) > nesting.MAX_ELEMENT_DEPTH:  # the tag count above missed it
+            problems.add(_too_deep("elements nest too deeply"), file=source.path, line=source.body_line)
+            return None
+        where = Locator(source)
+        for refusal in sanitise.check(tree):
+            problems.add(refusal.message, file=source.path, line=where.line(*refusal.needles))
+        if len(problems.problems) > before:
+            return None
         xhtml.rewrite_footnotes(tree, anchor)
         xhtml.tables(tree)
         xhtml.smarten(tree)
@@ -111,10 +117,151 @@ class Converter:
         )
 
 
+def _too_deep(found: str) -> str:
+    return (
+        f"{found} here; at most {nesting.MAX_DEPTH} levels of lists and block quotes "
+        f"(and {nesting.MAX_ELEMENT_DEPTH} of elements) are allowed: flatten the structure"
+    )
+
+
+class Locator:
+    """Finds the author's line of something seen in the converted text.
+
+    Searches go forward from the last thing found, since problems are met
+    in reading order, and fall back to the whole body.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.body = source.body
+        self.first = source.body_line
+        self.newlines = [i for i, char in enumerate(self.body) if char == "\n"]
+        self.cursor = 0
+
+    def line(self, *needles: str) -> int | None:
+        """Line of the first of ``needles`` that occurs in the body, or None."""
+        for needle in needles:
+            if not needle:
+                continue
+            index = self.body.find(needle, self.cursor)
+            if index < 0:
+                index = self.body.find(needle)
+            if index >= 0:
+                self.cursor = index
+                return self.first + bisect.bisect_left(self.newlines, index)
+        return None
+
+
 def _line_of(source: Source, needle: str) -> int | None:
     """Line in the source file where ``needle`` first occurs in the body."""
-    index = source.body.find(needle)
-    return None if index < 0 else source.body_line + source.body.count("\n", 0, index)
+    return Locator(source).line(needle)
+
+
+MAX_SLIPS = 25  # reported per chapter; the rest are counted
+
+
+def _report_slips(found: list[slips.Slip], source: Source, problems: Collector) -> None:
+    where = Locator(source)
+    for slip in found[:MAX_SLIPS]:
+        problems.add(slip.message, file=source.path, line=where.line(slip.needle))
+    if len(found) > MAX_SLIPS:
+        problems.add(
+            f"{len(found) - MAX_SLIPS} more places where Markdown left markup as text",
+            file=source.path,
+        )
+
+
+# Link text longer than this or nesting more brackets, or a longer link target, is not a link.
+MAX_LINK_TEXT = 2000
+MAX_LINK_BRACKETS = 32
+MAX_LINK_TARGET = 4096
+# Characters of link targets one chapter may make Python-Markdown scan: beyond it,
+# links stay text and are reported as slips.
+LINK_SCAN_BUDGET = 1_000_000
+_FOOTNOTE_CALL = r"\[\^([^\]]{0,200})\]"
+LINK_PROCESSORS = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+)
+
+
+class _Bounded(markdown.Extension):
+    """Bounded link scanning, and the record of markup left as text (see bookpress.slips)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slips: list[slips.Slip] = []
+        self.budget = LINK_SCAN_BUDGET
+
+    def reset(self) -> None:
+        self.slips = []
+        self.budget = LINK_SCAN_BUDGET
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Python-Markdown's own pattern rescans to the end of the text from every "[^".
+        md.inlinePatterns["footnote"].compiled_re = re.compile(_FOOTNOTE_CALL, re.DOTALL | re.UNICODE)
+        for name in LINK_PROCESSORS:
+            processor = md.inlinePatterns[name]
+            processor.getText = _link_text
+            if name in ("link", "image_link"):
+                processor.getLink = self._bounded_target(processor.getLink)
+        # After the inline pass (20) and before escapes are undone (unescape, 0).
+        md.treeprocessors.register(_Leftovers(self), "bookpress-leftovers", 5)
+
+    def _bounded_target(self, original: Callable) -> Callable:
+        def get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
+            window = data[index : index + min(MAX_LINK_TARGET, self.budget)]
+            if ")" not in window:
+                return "", None, index, False
+            href, title, end, handled = original(window, 0)
+            self.budget -= end if handled else len(window)
+            return href, title, end + index, handled
+
+        return get_link
+
+
+def _link_text(data: str, index: int) -> tuple[str, int, bool]:
+    """Python-Markdown's getText (the text of ``[…]``, from just after the ``[``), bounded:
+    it looks no further than MAX_LINK_TEXT characters and MAX_LINK_BRACKETS brackets,
+    jumping from ``]`` to ``]`` with C-speed searches instead of a loop over characters."""
+    count, position, end = 1, index, min(len(data), index + MAX_LINK_TEXT)
+    while count <= MAX_LINK_BRACKETS:
+        close = data.find("]", position, end)
+        if close < 0:
+            break
+        # Every "[" before this "]" opens a level first; the "]" closes one.
+        count += data.count("[", position, close) - 1
+        position = close + 1
+        if count == 0:
+            return data[index:close], position, True
+    return "", len(data), False
+
+
+class _Leftovers(markdown.treeprocessors.Treeprocessor):
+    """Collects :mod:`bookpress.slips` from the text outside code, without recursion."""
+
+    def __init__(self, guards: _Bounded) -> None:
+        super().__init__()
+        self.guards = guards
+
+    def run(self, root: ElementTree.Element) -> None:
+        # Items are elements, or the text that follows one (its tail), in reading order.
+        stack: list[tuple[ElementTree.Element | str, bool]] = [(root, False)]
+        while stack:
+            item, code = stack.pop()
+            if isinstance(item, str):
+                self.guards.slips.extend(slips.find(item))
+                continue
+            inside = code or item.tag in slips.CODE_ELEMENTS
+            if item.text and not inside:
+                self.guards.slips.extend(slips.find(item.text))
+            for child in reversed(item):
+                if child.tail and not code:
+                    stack.append((child.tail, code))
+                stack.append((child, inside))
 
 
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
@@ -135,6 +282,14 @@ def _named_entities(text: str) -> str:
 
 
 def _parse(raw: str, source: Source, stash: list[str]) -> etree._Element:
+    deep = nesting.deepest_tag(raw)
+    if deep is not None:
+        following = re.sub(r"<[^>]*>", "", raw[deep : deep + 200]).strip()[:20]
+        raise BookError(
+            _too_deep(f"emphasis, links or raw HTML nest over {nesting.MAX_ELEMENT_DEPTH} elements deep"),
+            file=source.path,
+            line=Locator(source).line(following) or source.body_line,
+        )
     wrapped = f'<div xmlns="{XHTML}" xmlns:epub="{OPS}">{_named_entities(raw)}</div>'
     try:
         return etree.fromstring(wrapped, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -165,25 +320,6 @@ def _raw_html_line(wrapped: str, exc: etree.XMLSyntaxError, source: Source, stas
     if match:
         return source.body_line + source.body.count("\n", 0, match.start())
     return source.body_line
-
-
-def _check_elements(tree: etree._Element, source: Source, problems: Collector) -> None:
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tag = local(element)
-        if tag in FORBIDDEN:
-            problems.add(
-                f"<{tag}> is not allowed in a manuscript", file=source.path, line=_line_of(source, f"<{tag}")
-            )
-        for name in element.attrib:
-            plain = name.rsplit("}", 1)[-1].lower()
-            if plain.startswith("on") or plain == "style":
-                problems.add(
-                    f"attribute '{plain}' is not allowed (styles belong in styles/)",
-                    file=source.path,
-                    line=_line_of(source, plain),
-                )
 
 
 def _images(
@@ -228,7 +364,7 @@ def _links(tree: etree._Element, source: Source, problems: Collector) -> None:
     ids = {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
     for link in tree.iter(f"{{{XHTML}}}a"):
         href = link.get("href")
-        if href is None or href.startswith(SAFE_SCHEMES):
+        if href is None or sanitise.web_address(href):
             continue
         if href.startswith("#"):
             if href[1:] not in ids:
