@@ -27,6 +27,7 @@ quoted only by its element and attribute names.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from lxml import etree
@@ -66,7 +67,19 @@ WEB_SCHEMES = ("https://", "http://", "mailto:")
 
 def web_address(value: str) -> bool:
     """An https, http or mailto address, without blanks or control characters in it."""
-    return value.lower().startswith(WEB_SCHEMES) and not any(c.isspace() or ord(c) < 32 for c in value)
+    return value.lower().startswith(WEB_SCHEMES) and not any(_invisible(c) for c in value)
+
+
+def _invisible(char: str) -> bool:
+    """Blanks, control and format characters (tabs, DEL, zero-width and bidi marks)."""
+    return char.isspace() or unicodedata.category(char)[0] == "C"
+
+
+def shown(value: str) -> str:
+    """``value`` for a message, with invisible characters written as \\xNN or \\uNNNN."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if _invisible(char) else char for char in value
+    )
 
 
 _DIGITS = re.compile(r"[0-9]{1,6}")
