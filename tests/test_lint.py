@@ -122,7 +122,7 @@ def test_unlisted_chapter_when_volume_lists_its_chapters(project) -> None:
     root = project("lint")
     replace_in(root / "manuscript" / "book.toml", 'dir = "band"', 'dir = "band"\nchapters = ["01-sauber.md"]')
     findings = [f for f in lint_project(root).findings if f.code == "W003"]
-    assert len(findings) == 16  # 15 numbered chapters and the notes
+    assert len(findings) == 19  # 18 numbered chapters and the notes
     assert "lists the chapters of volumes[1]" in findings[0].message
 
 
@@ -153,7 +153,7 @@ def test_check_prints_findings_and_exits_1() -> None:
     lines = result.stdout.splitlines()
     assert all(re.match(r"^[^:]+:\d+:\d+: [EWI]\d{3}: ", line) for line in lines)
     assert not any(": I04" in line for line in lines)  # information only with --verbose
-    assert "7 errors, 9 warnings" in result.stderr
+    assert "10 errors, 9 warnings" in result.stderr
 
 
 def test_check_verbose_shows_information() -> None:
@@ -165,8 +165,8 @@ def test_check_json() -> None:
     result = run("-C", str(LINT), "check", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["counts"] == {"error": 7, "warning": 9, "info": 5}
-    assert len(data["findings"]) == 16  # information only with --verbose, as in text
+    assert data["counts"] == {"error": 10, "warning": 9, "info": 5}
+    assert len(data["findings"]) == 19  # information only with --verbose, as in text
     first = data["findings"][0]
     assert set(first) == {"file", "line", "column", "code", "name", "severity", "message"}
 
@@ -206,3 +206,31 @@ def test_no_color_and_pipes_get_no_escape_codes(monkeypatch: pytest.MonkeyPatch)
     assert "\x1b[" in coloured.output
     piped = CliRunner().invoke(main, ["-C", str(LINT), "check"])
     assert "\x1b[" not in piped.output
+
+
+def test_footnote_calls_in_emphasis_lists_and_tables(tmp_path: Path) -> None:
+    from bookpress.lint.rules import footnotes
+
+    path = tmp_path / "k.md"
+    path.write_text(
+        "---\ntitle: T\n---\n\n*kursiv[^a]*\n\n- Punkt[^b]\n\n| A | B |\n|---|---|\n| x[^c] | y |\n\n"
+        "Da[^d] und dort[^e].\n\n- [^d]: In einer Liste definiert.\n\n> [^e]: Im Zitat definiert.\n",
+        encoding="utf-8",
+    )
+    text = read_text(path)
+    assert text is not None
+    found = [(f.code, f.line, f.column) for f in footnotes(text)]
+    assert found == [("E011", 5, 8), ("E011", 7, 8), ("E011", 11, 4)]
+
+
+@pytest.mark.parametrize("code", ["E011", "E013", "E023", "E044"])
+def test_the_build_refuses_what_check_reports_at_the_same_line(code: str, findings: list[Finding]) -> None:
+    from bookpress.errors import BookError
+    from bookpress.loader import load_book
+
+    with pytest.raises(BookError) as refusal:
+        load_book(LINT)
+    path = fixture_of(code)
+    problems = refusal.value.problems
+    lines = {p.line for p in problems if p.file is not None and p.file.resolve() == path.resolve()}
+    assert lines == {f.line for f in findings if f.code == code}

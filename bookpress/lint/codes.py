@@ -36,9 +36,11 @@ CODES: dict[str, Code] = {
         Code("E010", "broken-link", "a link to a heading or id that does not exist, or to a file"),
         Code("E011", "broken-footnote-reference", "a footnote call [^x] without a definition"),
         Code("W012", "unused-footnote", "a footnote defined but never called"),
+        Code("E013", "link-left-as-text", "a link Markdown left as text ([x](… unclosed, [x][y] undefined)"),
         Code("E020", "missing-image", "an image file that does not exist or lies outside the project"),
         Code("E021", "image-without-alt", "an image without alternative text (accessibility)"),
         Code("W022", "low-resolution-image", "a raster image under 300 ppi at the printed text width"),
+        Code("E023", "image-left-as-text", "an image Markdown left as text (![alt](… unclosed)"),
         Code("E030", "empty-chapter", "a chapter with front matter but no text"),
         Code("W031", "heading-skip", "a heading level that skips one (H2 followed by H4)"),
         Code("W032", "title-repeated", "the chapter title repeated as an H1 in the body"),
@@ -46,5 +48,6 @@ CODES: dict[str, Code] = {
         Code("W041", "double-space", "two or more spaces between words"),
         Code("I042", "guessed-quote", "a straight quote or apostrophe the typography pass converted"),
         Code("I043", "guessed-dash", "a hyphen or '--' the typography pass turned into a dash"),
+        Code("E044", "unclosed-emphasis", "a * or _ before a word that is never closed (\\* is a literal *)"),
     )
 }

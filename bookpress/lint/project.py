@@ -26,6 +26,11 @@ _BUILD_CODES = (
     (re.compile(r"^link '([^']*)' must be a web address"), "E010"),
     (re.compile(r"^image '([^']*)' (?:does not exist|must be a file inside)"), "E020"),
     (re.compile(r"^(?:is empty|has front matter but no text)"), "E030"),
+    # Markup Markdown left as text (bookpress.slips); the quoted part is what the author typed.
+    (re.compile(r"^footnote (\[\^[^\]]*\]) is called here but never defined"), "E011"),
+    (re.compile(r"^link '([^']*)' was left as text"), "E013"),
+    (re.compile(r"^image '([^']*)' was left as text"), "E023"),
+    (re.compile(r"^emphasis '([^']*)' is not closed"), "E044"),
 )
 
 
