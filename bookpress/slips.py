@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp"})
 
-_NOTE = re.compile(r"\[\^([^\]\s]{1,200})\]")  # bounded: no rescans to the end of the text
+_NOTE = re.compile(r"\[\^([^\]\s\[]{1,200})\]")  # bounded: no rescans to the end of the text
 _IMAGE = re.compile(r"!\[")
 _LINK = re.compile(r"\]\(|\]\[")
 _RUN = re.compile(r"\*+|_+")

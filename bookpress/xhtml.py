@@ -176,25 +176,30 @@ def tables(tree: etree._Element) -> None:
 def smarten(tree: etree._Element) -> None:
     """Run the German typography pass over every run of text between block boundaries."""
     runs: list[list[tuple[etree._Element, str, bool]]] = [[]]
-
-    def visit(element: etree._Element, frozen: bool) -> None:
+    # An explicit stack instead of recursion: depth is bounded by the sanitiser, but a walk
+    # should not depend on that. Items: ("enter", element, frozen), ("tail", element, frozen),
+    # ("exit", element, block), popped in document order.
+    stack: list[tuple[str, etree._Element, bool]] = [("enter", child, False) for child in reversed(tree)]
+    while stack:
+        action, element, flag = stack.pop()
+        if action == "tail":
+            runs[-1].append((element, "tail", flag))
+            continue
+        if action == "exit":
+            if flag:
+                runs.append([])
+            continue
         tag = local(element)
         block = tag in BLOCKS
-        inner = frozen or tag in FROZEN
+        inner = flag or tag in FROZEN
         if block:
             runs.append([])
         runs[-1].append((element, "text", inner))
-        for child in element:
-            if not isinstance(child.tag, str):
-                runs[-1].append((child, "tail", inner))
-                continue
-            visit(child, inner)
-            runs[-1].append((child, "tail", inner))
-        if block:
-            runs.append([])
-
-    for child in tree:
-        visit(child, False)
+        stack.append(("exit", element, block))
+        for child in reversed(element):
+            stack.append(("tail", child, inner))
+            if isinstance(child.tag, str):
+                stack.append(("enter", child, inner))
     for run in runs:
         slots = [(el, attr, frozen) for el, attr, frozen in run if getattr(el, attr)]
         if not slots:

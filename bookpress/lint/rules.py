@@ -12,7 +12,7 @@ from .source import Block, Text, visible
 Rule = Callable[[Text], Iterator[Finding]]
 
 # Bounded names: an unbounded one rescans to the end of the line from every "[^".
-_NOTE_CALL = re.compile(r"\[\^([^\]\s]{1,200})\](?!:)")
+_NOTE_CALL = re.compile(r"\[\^([^\]\s\[]{1,200})\](?!:)")
 # A definition may follow list markers and ">" (Python-Markdown reads those too); the
 # build reports any call still left as text, so erring towards "defined" loses nothing.
 _CONTAINER = r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))"
