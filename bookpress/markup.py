@@ -8,7 +8,7 @@ made project-relative. Each of these is an error naming the file and line:
 * raw HTML that is not well-formed, or that the allow-list of
   :mod:`bookpress.sanitise` does not allow (it could run code, reach outside
   the project, or render differently in the EPUB and the PDF);
-* nesting deeper than :data:`bookpress.nesting.MAX_DEPTH` levels, refused
+* limits deeper than :data:`bookpress.limits.MAX_DEPTH` levels, refused
   before Python-Markdown, whose parser recurses, sees the text;
 * markup Markdown left as text (:mod:`bookpress.slips`): a footnote call
   without a note, emphasis never closed, a link or image not recognised.
@@ -30,7 +30,7 @@ from xml.etree import ElementTree
 import markdown
 from lxml import etree
 
-from . import nesting, sanitise, slips, typography, xhtml
+from . import limits, sanitise, slips, typography, xhtml
 from .errors import BookError, Collector
 from .gate import Where
 from .hyphenation import Exceptions
@@ -69,11 +69,10 @@ class Converter:
 
     def convert(self, source: Source, *, anchor: str, problems: Collector) -> Document | None:
         """Turn ``source`` into a Document; problems are collected, None if unusable."""
-        too_deep = nesting.deepest_line(source.body)
-        if too_deep is not None:
-            index, level = too_deep
-            found = f"lists and block quotes nest {level} levels deep"
-            problems.add(_too_deep(found), file=source.path, line=source.body_line + index)
+        refused = limits.check(source.body)
+        if refused is not None:
+            index, message = refused
+            problems.add(message, file=source.path, line=source.body_line + index)
             return None
         self._md.reset()
         self._guards.reset()
@@ -85,8 +84,8 @@ class Converter:
         except BookError as error:
             problems.extend(error)
             return None
-        if sanitise.depth(tree) > nesting.MAX_ELEMENT_DEPTH:  # the tag count above missed it
-            problems.add(_too_deep("elements nest too deeply"), file=source.path, line=source.body_line)
+        if sanitise.depth(tree) > limits.MAX_ELEMENT_DEPTH:  # the tag count above missed it
+            problems.add(limits.too_deep("elements nest too deeply"), file=source.path, line=source.body_line)
             return None
         where = Locator(source)
         for refusal in sanitise.check(tree):
@@ -117,13 +116,6 @@ class Converter:
         )
 
 
-def _too_deep(found: str) -> str:
-    return (
-        f"{found} here; at most {nesting.MAX_DEPTH} levels of lists and block quotes "
-        f"(and {nesting.MAX_ELEMENT_DEPTH} of elements) are allowed: flatten the structure"
-    )
-
-
 class Locator:
     """Finds the author's line of something seen in the converted text.
 
@@ -134,7 +126,7 @@ class Locator:
     def __init__(self, source: Source) -> None:
         self.body = source.body
         self.first = source.body_line
-        self.newlines = [i for i, char in enumerate(self.body) if char == "\n"]
+        self.newlines = [match.start() for match in re.finditer("\n", self.body)]
         self.cursor = 0
 
     def line(self, *needles: str) -> int | None:
@@ -170,7 +162,7 @@ def _report_slips(found: list[slips.Slip], source: Source, problems: Collector) 
         )
 
 
-# Link text longer than this or nesting more brackets, or a longer link target, is not a link.
+# Link text longer than this or limits more brackets, or a longer link target, is not a link.
 MAX_LINK_TEXT = 2000
 MAX_LINK_BRACKETS = 32
 MAX_LINK_TARGET = 4096
@@ -282,11 +274,13 @@ def _named_entities(text: str) -> str:
 
 
 def _parse(raw: str, source: Source, stash: list[str]) -> etree._Element:
-    deep = nesting.deepest_tag(raw)
+    deep = limits.deepest_tag(raw)
     if deep is not None:
         following = re.sub(r"<[^>]*>", "", raw[deep : deep + 200]).strip()[:20]
         raise BookError(
-            _too_deep(f"emphasis, links or raw HTML nest over {nesting.MAX_ELEMENT_DEPTH} elements deep"),
+            limits.too_deep(
+                f"emphasis, links or raw HTML nest over {limits.MAX_ELEMENT_DEPTH} elements deep"
+            ),
             file=source.path,
             line=Locator(source).line(following) or source.body_line,
         )

@@ -1,4 +1,4 @@
-"""The raw-HTML allow-list, nesting limits and author slips, from Markdown to a refusal with a line.
+"""The raw-HTML allow-list, limits limits and author slips, from Markdown to a refusal with a line.
 
 Each refused case asserts the problem names the chapter and the author's line; each allowed
 case asserts the markup arrives in the XHTML as written. This is a security boundary:
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bookpress import nesting
+from bookpress import limits
 from bookpress.errors import Collector
 from bookpress.manuscript import Source
 from bookpress.markup import Converter
@@ -225,14 +225,14 @@ def test_every_refusal_in_a_chapter_is_reported_at_its_own_line(tmp_path: Path) 
     assert [p.split(": ")[0] for p in problems] == [f"{FILE}:6", f"{FILE}:10", f"{FILE}:12"]
 
 
-# --- nesting
+# --- limits
 
 
 @pytest.mark.parametrize(
     ("body", "line"),
     [
-        ("".join("    " * i + "- x\n" for i in range(400)), 4 + nesting.MAX_DEPTH),
-        ("".join("    " * i + "1. x\n" for i in range(2000)), 4 + nesting.MAX_DEPTH),
+        ("".join("    " * i + "- x\n" for i in range(400)), 4 + limits.MAX_DEPTH),
+        ("".join("    " * i + "1. x\n" for i in range(2000)), 4 + limits.MAX_DEPTH),
         ("Text\n\n" + "- " * 2000 + "x\n", 6),
         ("Text\n\n" + "> " * 2000 + "x\n", 6),
         ("Text\n\n" + "> - " * 400 + "x\n", 6),
@@ -245,7 +245,7 @@ def test_deep_block_nesting_is_refused_quickly_with_its_line(tmp_path: Path, bod
     assert time.perf_counter() - started < 1.0
     assert doc is None
     assert problems[0].startswith(f"{FILE}:{line}: lists and block quotes nest")
-    assert f"at most {nesting.MAX_DEPTH} levels" in problems[0]
+    assert f"at most {limits.MAX_DEPTH} levels" in problems[0]
 
 
 @pytest.mark.parametrize(
@@ -282,6 +282,30 @@ def test_bracket_floods_do_not_make_markdown_quadratic(tmp_path: Path, body: str
     started = time.perf_counter()
     converter._md.convert(body)  # Markdown alone: the typography pass is measured elsewhere
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_tag_left_open_many_times_is_refused_before_html_parsing(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    doc, problems = convert(tmp_path, "Text.\n\n" + "<a " * 10_000 + "\n")
+    assert time.perf_counter() - started < 1.0
+    assert doc is None
+    assert problems[0].startswith(f"{FILE}:6: a '<' before a letter is not closed by '>'")
+
+
+def test_a_paragraph_dense_with_markup_is_refused_with_its_line(tmp_path: Path) -> None:
+    body = "Kurz.\n\n" + "*x* " * 2_500 + "\n\nNach.\n"
+    started = time.perf_counter()
+    doc, problems = convert(tmp_path, body)
+    assert time.perf_counter() - started < 1.0
+    assert doc is None
+    assert problems[0].startswith(f"{FILE}:6: this paragraph holds 5000 or more markup characters")
+
+
+def test_long_paragraphs_with_ordinary_markup_and_many_tags_pass(tmp_path: Path) -> None:
+    body = "Ein *Wort* und <em>noch</em> eins. " * 500 + "\n\n" + "<span>x</span> " * 100 + "\n"
+    doc, problems = convert(tmp_path, body)
+    assert problems == []
+    assert doc.html.count("<em>") == 1000
 
 
 # --- slips: markup that Markdown left as text
