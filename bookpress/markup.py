@@ -1,7 +1,7 @@
 """Markdown -> XHTML, exactly once, for every format.
 
-The only module that imports Python-Markdown. It turns a :class:`Source` into
-a :class:`Document`: well-formed XHTML with German typography applied, ids
+With :mod:`bookpress.mdguards`, the only module that imports Python-Markdown.
+It turns a :class:`Source` into a :class:`Document`: well-formed XHTML with German typography applied, ids
 unique within the book, EPUB 3 footnote markup, and image paths checked and
 made project-relative. Each of these is an error naming the file and line:
 
@@ -13,9 +13,10 @@ made project-relative. Each of these is an error naming the file and line:
 * markup Markdown left as text (:mod:`bookpress.slips`): a footnote call
   without a note, emphasis never closed, a link or image not recognised.
 
-Python-Markdown's link parser scans from every ``[`` to the end of the
-paragraph (``"[" * 20_000`` took minutes); the :class:`_Bounded` extension
-replaces its scans by bounded ones, so conversion stays linear.
+Python-Markdown's link parser scanned from every ``[`` to the end of the
+paragraph (``"[" * 20_000`` took minutes); :mod:`bookpress.mdguards` bounds
+its scans, and :mod:`bookpress.limits` refuses the shapes of text it cannot
+handle in linear time.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ import html.entities
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
 
 import markdown
 from lxml import etree
 
-from . import limits, sanitise, slips, typography, xhtml
+from . import limits, mdguards, sanitise, slips, typography, xhtml
 from .errors import BookError, Collector
 from .gate import Where
 from .hyphenation import Exceptions
@@ -60,7 +60,7 @@ class Converter:
         self.root = root.resolve()
         self.images = images
         self.hyphenation = Exceptions(hyphenation)
-        self._guards = _Bounded()
+        self._guards = mdguards.Bounded()
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, self._guards],
             extension_configs=EXTENSION_CONFIGS,
@@ -160,100 +160,6 @@ def _report_slips(found: list[slips.Slip], source: Source, problems: Collector) 
             f"{len(found) - MAX_SLIPS} more places where Markdown left markup as text",
             file=source.path,
         )
-
-
-# Link text longer than this or limits more brackets, or a longer link target, is not a link.
-MAX_LINK_TEXT = 2000
-MAX_LINK_BRACKETS = 32
-MAX_LINK_TARGET = 4096
-# Characters of link targets one chapter may make Python-Markdown scan: beyond it,
-# links stay text and are reported as slips.
-LINK_SCAN_BUDGET = 1_000_000
-_FOOTNOTE_CALL = r"\[\^([^\]]{0,200})\]"
-LINK_PROCESSORS = (
-    "reference",
-    "link",
-    "image_link",
-    "image_reference",
-    "short_reference",
-    "short_image_ref",
-)
-
-
-class _Bounded(markdown.Extension):
-    """Bounded link scanning, and the record of markup left as text (see bookpress.slips)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.slips: list[slips.Slip] = []
-        self.budget = LINK_SCAN_BUDGET
-
-    def reset(self) -> None:
-        self.slips = []
-        self.budget = LINK_SCAN_BUDGET
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Python-Markdown's own pattern rescans to the end of the text from every "[^".
-        md.inlinePatterns["footnote"].compiled_re = re.compile(_FOOTNOTE_CALL, re.DOTALL | re.UNICODE)
-        for name in LINK_PROCESSORS:
-            processor = md.inlinePatterns[name]
-            processor.getText = _link_text
-            if name in ("link", "image_link"):
-                processor.getLink = self._bounded_target(processor.getLink)
-        # After the inline pass (20) and before escapes are undone (unescape, 0).
-        md.treeprocessors.register(_Leftovers(self), "bookpress-leftovers", 5)
-
-    def _bounded_target(self, original: Callable) -> Callable:
-        def get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
-            window = data[index : index + min(MAX_LINK_TARGET, self.budget)]
-            if ")" not in window:
-                return "", None, index, False
-            href, title, end, handled = original(window, 0)
-            self.budget -= end if handled else len(window)
-            return href, title, end + index, handled
-
-        return get_link
-
-
-def _link_text(data: str, index: int) -> tuple[str, int, bool]:
-    """Python-Markdown's getText (the text of ``[…]``, from just after the ``[``), bounded:
-    it looks no further than MAX_LINK_TEXT characters and MAX_LINK_BRACKETS brackets,
-    jumping from ``]`` to ``]`` with C-speed searches instead of a loop over characters."""
-    count, position, end = 1, index, min(len(data), index + MAX_LINK_TEXT)
-    while count <= MAX_LINK_BRACKETS:
-        close = data.find("]", position, end)
-        if close < 0:
-            break
-        # Every "[" before this "]" opens a level first; the "]" closes one.
-        count += data.count("[", position, close) - 1
-        position = close + 1
-        if count == 0:
-            return data[index:close], position, True
-    return "", len(data), False
-
-
-class _Leftovers(markdown.treeprocessors.Treeprocessor):
-    """Collects :mod:`bookpress.slips` from the text outside code, without recursion."""
-
-    def __init__(self, guards: _Bounded) -> None:
-        super().__init__()
-        self.guards = guards
-
-    def run(self, root: ElementTree.Element) -> None:
-        # Items are elements, or the text that follows one (its tail), in reading order.
-        stack: list[tuple[ElementTree.Element | str, bool]] = [(root, False)]
-        while stack:
-            item, code = stack.pop()
-            if isinstance(item, str):
-                self.guards.slips.extend(slips.find(item))
-                continue
-            inside = code or item.tag in slips.CODE_ELEMENTS
-            if item.text and not inside:
-                self.guards.slips.extend(slips.find(item.text))
-            for child in reversed(item):
-                if child.tail and not code:
-                    stack.append((child.tail, code))
-                stack.append((child, inside))
 
 
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
