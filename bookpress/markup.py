@@ -1,15 +1,16 @@
 """Markdown -> XHTML, exactly once, for every format.
 
 With :mod:`bookpress.mdguards`, the only module that imports Python-Markdown.
-It turns a :class:`Source` into a :class:`Document`: well-formed XHTML with German typography applied, ids
-unique within the book, EPUB 3 footnote markup, and image paths checked and
-made project-relative. Each of these is an error naming the file and line:
+It turns a :class:`Source` into a :class:`Document`: well-formed XHTML with
+German typography applied, ids unique within the book, EPUB 3 footnote
+markup, and image paths checked and made project-relative. Each of these is an error naming the file and line:
 
 * raw HTML that is not well-formed, or that the allow-list of
   :mod:`bookpress.sanitise` does not allow (it could run code, reach outside
   the project, or render differently in the EPUB and the PDF);
-* limits deeper than :data:`bookpress.limits.MAX_DEPTH` levels, refused
-  before Python-Markdown, whose parser recurses, sees the text;
+* nesting deeper than :data:`bookpress.limits.MAX_DEPTH` levels, and the
+  other limits of :mod:`bookpress.limits`, refused before Python-Markdown
+  (whose block parser recurses) sees the text;
 * markup Markdown left as text (:mod:`bookpress.slips`): a footnote call
   without a note, emphasis never closed, a link or image not recognised.
 
