@@ -83,6 +83,19 @@ def shown(value: str) -> str:
 
 
 _DIGITS = re.compile(r"[0-9]{1,6}")
+_SPAN = re.compile(r"[1-9][0-9]{0,3}")  # HTML: colspan and rowspan are at least 1
+# The forms of HTML's datetime values that books use: a date, a time, or both.
+_DATETIME = re.compile(
+    r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
+    r"|(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+# ARIA roles EPUBCheck accepts that a manuscript may use (the notes' roles are ours).
+ROLES = frozenset(
+    {"note", "figure", "img", "presentation", "none", "group", "region", "list", "listitem", "term"}
+    | {f"doc-{name}" for name in ("abstract", "credit", "epigraph", "example", "pullquote", "tip")}
+    | {f"doc-{name}" for name in ("dedication", "subtitle", "noteref", "footnote", "backlink", "endnotes")}
+)
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _KEYWORDS = {
     "dir": {"ltr", "rtl", "auto"},
@@ -95,8 +108,10 @@ _KEYWORDS = {
 # Attribute -> test of its value, and the hint given when the value fails.
 VALUES: dict[str, tuple[Callable[[str], bool], str]] = {
     "cite": (web_address, "a cite attribute is a web address (https://…)"),
-    "colspan": (_DIGITS.fullmatch, "write a number"),
-    "rowspan": (_DIGITS.fullmatch, "write a number"),
+    "colspan": (_SPAN.fullmatch, "write a number from 1"),
+    "rowspan": (_SPAN.fullmatch, "write a number from 1"),
+    "datetime": (_DATETIME.fullmatch, "write a date or time such as 2024-05-01 or 2024-05-01T09:30"),
+    "role": (ROLES.__contains__, "use one of " + ", ".join(sorted(ROLES))),
     "start": (_DIGITS.fullmatch, "write a number"),
     "value": (_DIGITS.fullmatch, "write a number"),
     "width": (_DIGITS.fullmatch, "write a number of pixels"),
@@ -159,6 +174,8 @@ def _element(element: etree._Element) -> list[Refusal]:
             )
         ]
     tag = qname.localname
+    if tag == "a" and any(etree.QName(up).localname == "a" for up in element.iterancestors()):
+        return [Refusal("a link inside a link is not allowed; end the first link before the second", needle)]
     if tag not in VOID and element.text is None and len(element) == 0:
         element.text = ""
     allowed = GLOBAL | ATTRIBUTES.get(tag, frozenset())

@@ -3,7 +3,8 @@
 Each refused case asserts the problem names the chapter and the author's line; each allowed
 case asserts the markup arrives in the XHTML as written. This is a security boundary:
 WeasyPrint's HTML parser ignores xmlns and lowercases names, so whatever lxml sees in a
-foreign namespace or in capitals must be refused, not passed.
+foreign namespace or in capitals must be refused, not passed. Times are CPU times of this
+process, so that a busy machine does not fail them.
 """
 
 from __future__ import annotations
@@ -105,6 +106,11 @@ BYPASSES = {
     "dir-bad": ('<p dir="sideways">x</p>', "<p dir=…> has a value"),
     "lang-bad": ('<p lang="de&quot; onclick=&quot;x">x</p>', "<p lang=…> has a value"),
     "processing-instruction": ("<p>x<?php echo 1; ?></p>", "processing instruction <?php"),
+    # Values EPUBCheck would reject: the EPUB the build accepts must pass it.
+    "colspan-zero": ("<table><tr><td colspan='0'>x</td></tr></table>", "<td colspan=…> has a value"),
+    "datetime-bad": ('<p><time datetime="gestern">gestern</time></p>', "<time datetime=…> has a value"),
+    "role-unknown": ('<div role="button"><p>x</p></div>', "<div role=…> has a value"),
+    "link-in-link": ('<p><a href="https://e.org">a <a href="https://e.org/b">b</a></a></p>', "a link inside"),
 }
 
 
@@ -179,7 +185,8 @@ def test_markup_that_essays_need_passes_as_written(tmp_path: Path) -> None:
         '<table><caption>T</caption><thead><tr><th scope="col">A</th></tr></thead>'
         '<tbody><tr><td colspan="2">1</td></tr></tbody></table>\n\n'
         '<p>Die <abbr title="Organisation">OECD</abbr>, <q>so</q>, x<sup>2</sup>, H<sub>2</sub>O, '
-        '<time datetime="2024-01-01">Neujahr</time>, <span lang="en" xml:lang="en">lead</span>, '
+        '<time datetime="2024-01-01">Neujahr</time>, <time datetime="2024-01-01T09:30+01:00">früh</time>, '
+        '<span lang="en" xml:lang="en">lead</span>, '
         "<kbd>Strg</kbd>, <mark>wichtig</mark>, <s>alt</s>, <small>klein</small>, "
         '<a href="mailto:a@e.org" title="Post">Post</a>.</p>\n\n'
         '<ol start="3" type="a" reversed="reversed"><li value="3">drei</li></ol>\n\n'
@@ -240,9 +247,9 @@ def test_every_refusal_in_a_chapter_is_reported_at_its_own_line(tmp_path: Path) 
     ],
 )
 def test_deep_block_nesting_is_refused_quickly_with_its_line(tmp_path: Path, body: str, line: int) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     doc, problems = convert(tmp_path, body)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert doc is None
     assert problems[0].startswith(f"{FILE}:{line}: lists and block quotes nest")
     assert f"at most {limits.MAX_DEPTH} levels" in problems[0]
@@ -258,9 +265,9 @@ def test_deep_block_nesting_is_refused_quickly_with_its_line(tmp_path: Path, bod
     ],
 )
 def test_deep_inline_nesting_is_refused_quickly(tmp_path: Path, body: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     doc, problems = convert(tmp_path, body)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert doc is None and problems
 
 
@@ -279,24 +286,24 @@ def test_bracket_floods_do_not_make_markdown_quadratic(tmp_path: Path, body: str
     from bookpress.markup import Converter as Fresh
 
     converter = Fresh(tmp_path)
-    started = time.perf_counter()
+    started = time.process_time()
     converter._md.convert(body)  # Markdown alone: the typography pass is measured elsewhere
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_a_tag_left_open_many_times_is_refused_before_html_parsing(tmp_path: Path) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     doc, problems = convert(tmp_path, "Text.\n\n" + "<a " * 10_000 + "\n")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert doc is None
     assert problems[0].startswith(f"{FILE}:6: a '<' before a letter is not closed by '>'")
 
 
 def test_a_paragraph_dense_with_markup_is_refused_with_its_line(tmp_path: Path) -> None:
     body = "Kurz.\n\n" + "*x* " * 2_500 + "\n\nNach.\n"
-    started = time.perf_counter()
+    started = time.process_time()
     doc, problems = convert(tmp_path, body)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert doc is None
     assert problems[0].startswith(f"{FILE}:6: this paragraph holds 5000 or more markup characters")
 
