@@ -39,7 +39,7 @@ def reports(sample_output: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def test_every_epub_was_checked(reports: dict[str, list[dict]]) -> None:
-    assert {"minimal", "ordered"} <= set(FIXTURE_BOOKS)
+    assert {"minimal", "ordered", "rawhtml"} <= set(FIXTURE_BOOKS)
     assert len(reports) >= 3 + len(FIXTURE_BOOKS)
 
 
