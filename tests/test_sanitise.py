@@ -366,3 +366,13 @@ def test_intended_literals_pass(tmp_path: Path, body: str) -> None:
     doc, problems = convert(tmp_path, body)
     assert problems == [], problems
     assert doc is not None
+
+
+def test_everything_the_allow_list_lets_through_renders_in_the_pdf(tmp_path: Path) -> None:
+    """The rawhtml fixture holds every allowed element; EPUBCheck checks its EPUB (test_epubcheck)."""
+    from bookpress.build import BuildOptions, build
+    from conftest import copy_project
+
+    root = copy_project("rawhtml", tmp_path / "rawhtml")
+    written = build(root, BuildOptions(output=root / "output", formats=("pdf",)))
+    assert [w.path.suffix for w in written] == [".pdf", ".pdf"]
