@@ -15,8 +15,9 @@ escapes are undone, so a ``\\*`` the author escaped is not seen here. Code
 * A run of ``*`` or ``_`` directly before a word and not after one
   (``**Wort``, ``*Wort``, ``_Wort``) is emphasis that was never closed
   (E044). A run after a word (a note marker ``Text*``), inside a word
-  (``5*3``, ``snake_case``) or between spaces (``2 * 3``) is left alone;
-  write ``\\*`` where an asterisk before a word is meant.
+  (``5*3``, ``snake_case``), between spaces (``2 * 3``), after a ``/``
+  (``example.org/_intern``) and a single mark before a digit (``(*1970)``,
+  born) are left alone; write ``\\*`` where an asterisk before a word is meant.
 """
 
 from __future__ import annotations
@@ -102,10 +103,12 @@ def find(text: str) -> list[Slip]:
 
 
 def _opens(text: str, start: int, end: int) -> bool:
-    """A run directly before a word character and not directly after one."""
+    """A run directly before a word and not directly after one (nor after a "/" of a path).
+    A single mark before a digit is left alone: "(*1970)" is a year of birth."""
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
-    return after.isalnum() and not before.isalnum()
+    word = after.isalpha() or (after.isalnum() and end - start > 1)
+    return word and not before.isalnum() and before != "/"
 
 
 def _context(text: str, start: int) -> str:

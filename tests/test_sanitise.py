@@ -355,6 +355,7 @@ def test_markup_left_as_text_is_an_error_at_its_line(
         "Ein Sternchen\\* als Hinweis und \\*\\*kein Fett\\*\\*.\n",
         "Fußnote mit Stern*\n\n* Erläuterung als Liste\n",
         "Rechnen: 5*3 und 2 * 3 und a_b_c.\n",
+        "Erika Muster (*1970) und die Seite example.org/_intern.\n",
         "Code: `**offen` und `[^x]` und `[a](b`.\n",
         "```\n**offen [^x] [a](b ![c\n```\n",
         "Eckige [Klammern] und [sic] und [...] bleiben.\n",
