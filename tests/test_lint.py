@@ -234,3 +234,17 @@ def test_the_build_refuses_what_check_reports_at_the_same_line(code: str, findin
     problems = refusal.value.problems
     lines = {p.line for p in problems if p.file is not None and p.file.resolve() == path.resolve()}
     assert lines == {f.line for f in findings if f.code == code}
+
+
+def test_footnote_definitions_are_found_in_linear_time_under_deep_indentation(tmp_path: Path) -> None:
+    import time
+
+    from bookpress.lint.rules import footnotes
+
+    path = tmp_path / "k.md"
+    path.write_text("---\ntitle: T\n---\n\n" + "".join(" " * (4 * i) + "- x\n" for i in range(600)))
+    text = read_text(path)
+    assert text is not None
+    started = time.process_time()
+    assert list(footnotes(text)) == []
+    assert time.process_time() - started < 0.5

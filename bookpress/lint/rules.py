@@ -15,8 +15,9 @@ Rule = Callable[[Text], Iterator[Finding]]
 _NOTE_CALL = re.compile(r"\[\^([^\]\s\[]{1,200})\](?!:)")
 # A definition may follow list markers and ">" (Python-Markdown reads those too); the
 # build reports any call still left as text, so erring towards "defined" loses nothing.
-_CONTAINER = r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))"
-_NOTE_DEFINITION = re.compile(rf"^{_CONTAINER}*[ \t]*\[\^([^\]\s]{{1,200}})\]:")
+# Possessive quantifiers: backtracking over deep indentation would be quadratic.
+_CONTAINER = r"(?:[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))"
+_NOTE_DEFINITION = re.compile(rf"^{_CONTAINER}*+[ \t]*+\[\^([^\]\s]{{1,200}})\]:")
 _DOUBLE_SPACE = re.compile(r"(?<=[^\s\0]) {2,}(?=[^\s\0])")
 _OPENING = {typography.DQ_OPEN: typography.DQ_CLOSE, typography.SQ_OPEN: typography.SQ_CLOSE}
 _CLOSING = {close: open_ for open_, close in _OPENING.items()}
