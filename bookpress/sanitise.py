@@ -171,6 +171,7 @@ def _element(element: etree._Element) -> list[Refusal]:
                 f"<{shown}>{where} is not allowed in a manuscript; write it in Markdown or with "
                 "plain HTML elements such as <p>, <em>, <a href>, <table>, <figure>",
                 needle,
+                f'xmlns="{qname.namespace}"',  # set by an attribute list: {: xmlns="…" }
             )
         ]
     tag = qname.localname

@@ -166,10 +166,13 @@ def test_image_sources_outside_the_project_are_refused(tmp_path: Path, src: str)
         ('{: ONCLICK="alert(1)" }', "attribute 'ONCLICK' is not allowed"),
         ('{: srcset="x 2x" }', "attribute 'srcset' is not allowed"),
         ('{: formaction="javascript:x" }', "attribute 'formaction' is not allowed"),
+        ('{: xmlns="urn:x" }', "<p> in namespace 'urn:x' is not allowed"),
+        ('{: xml:base="https://evil.example/" }', "attribute 'xml:base' is not allowed"),
+        ('{: xmlns:x="urn:x" x:href="javascript:y" }', "attribute 'x:href' is not allowed"),
     ],
 )
 def test_attribute_lists_are_held_to_the_same_list(tmp_path: Path, attributes: str, expected: str) -> None:
-    refused(tmp_path, f"Text.\n\nEin Absatz\n{attributes}\n", expected, line=None)
+    refused(tmp_path, f"Text.\n\nEin Absatz\n{attributes}\n", expected, line=7)
 
 
 def test_an_attribute_list_with_allowed_attributes_passes(tmp_path: Path) -> None:
