@@ -89,8 +89,12 @@ class Converter:
             problems.add(limits.too_deep("elements nest too deeply"), file=source.path, line=source.body_line)
             return None
         where = Locator(source)
-        for refusal in sanitise.check(tree):
+        refusals = sanitise.check(tree)
+        for refusal in refusals[:MAX_REPORTED]:
             problems.add(refusal.message, file=source.path, line=where.line(*refusal.needles))
+        if len(refusals) > MAX_REPORTED:
+            more = len(refusals) - MAX_REPORTED
+            problems.add(f"{more} more places with raw HTML that is not allowed", file=source.path)
         if len(problems.problems) > before:
             return None
         xhtml.rewrite_footnotes(tree, anchor)
@@ -149,16 +153,17 @@ def _line_of(source: Source, needle: str) -> int | None:
     return Locator(source).line(needle)
 
 
-MAX_SLIPS = 25  # reported per chapter; the rest are counted
+# Reported per chapter and kind (each is searched for in the source); the rest are counted.
+MAX_REPORTED = 25
 
 
 def _report_slips(found: list[slips.Slip], source: Source, problems: Collector) -> None:
     where = Locator(source)
-    for slip in found[:MAX_SLIPS]:
+    for slip in found[:MAX_REPORTED]:
         problems.add(slip.message, file=source.path, line=where.line(slip.needle))
-    if len(found) > MAX_SLIPS:
+    if len(found) > MAX_REPORTED:
         problems.add(
-            f"{len(found) - MAX_SLIPS} more places where Markdown left markup as text",
+            f"{len(found) - MAX_REPORTED} more places where Markdown left markup as text",
             file=source.path,
         )
 
