@@ -15,47 +15,52 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import values as V
 from .errors import BookError, Collector
 from .gate import MAX_TOML_BYTES, Gate, Where
 from .model import Author, PrintSettings, Series
-from .tomlcheck import Locator, Spec, check_table
-
-# Trim sizes (width x height, mm) used by German and international POD printers.
-TRIM_PRESETS: dict[str, tuple[float, float]] = {
-    "12x19": (120.0, 190.0),
-    "12.5x20.5": (125.0, 205.0),
-    "13.5x21.5": (135.0, 215.0),
-    "a5": (148.0, 210.0),
-    "15.5x22": (155.0, 220.0),
-    "5.5x8.5in": (139.7, 215.9),
-    "6x9in": (152.4, 228.6),
-}
-
+from .printconfig import print_settings
+from .tomlcheck import Locator, Reporter, Spec, check_table
 
 SERIES = {
-    "title": Spec("str", True),
-    "subtitle": Spec("str"),
-    "language": Spec("str", True),
-    "publisher": Spec("str", True),
-    "publisher_city": Spec("str"),
-    "rights": Spec("str", True),
-    "description": Spec("str"),
-    "subjects": Spec("strs"),
-    "author_page": Spec("str", True),
-    "authors": Spec("tables", True, {"name": Spec("str", True), "sort": Spec("str", True)}),
+    "title": Spec("str", True, chars=V.MAX_TITLE_CHARS),
+    "subtitle": Spec("str", chars=V.MAX_SUBTITLE_CHARS),
+    "language": Spec("str", True, chars=V.MAX_TAG_CHARS),
+    "publisher": Spec("str", True, chars=V.MAX_NAME_CHARS),
+    "publisher_city": Spec("str", chars=V.MAX_NAME_CHARS),
+    "rights": Spec("str", True, chars=V.MAX_RIGHTS_CHARS),
+    "description": Spec("str", chars=V.MAX_DESCRIPTION_CHARS, multiline=True),
+    "subjects": Spec("strs", chars=V.MAX_SUBJECT_CHARS, items=V.MAX_SUBJECTS),
+    "author_page": Spec("str", True, chars=V.MAX_PATH_CHARS),
+    "authors": Spec(
+        "tables",
+        True,
+        {
+            "name": Spec("str", True, chars=V.MAX_NAME_CHARS),
+            "sort": Spec("str", True, chars=V.MAX_NAME_CHARS),
+        },
+        items=V.MAX_AUTHORS,
+    ),
 }
 VOLUME = {
     "number": Spec("int", True),
-    "title": Spec("str", True),
-    "subtitle": Spec("str"),
-    "dir": Spec("str", True),
-    "chapters": Spec("strs"),
+    "title": Spec("str", True, chars=V.MAX_TITLE_CHARS),
+    "subtitle": Spec("str", chars=V.MAX_SUBTITLE_CHARS),
+    "dir": Spec("str", True, chars=V.MAX_PATH_CHARS),
+    "chapters": Spec("strs", chars=V.MAX_PATH_CHARS, items=V.MAX_CHAPTERS),
     "date": Spec("date", True),
-    "cover": Spec("str"),
-    "isbn": Spec("table", True, {"ebook": Spec("str", True), "print": Spec("str", True)}),
+    "cover": Spec("str", chars=V.MAX_PATH_CHARS),
+    "isbn": Spec(
+        "table",
+        True,
+        {
+            "ebook": Spec("str", True, chars=V.MAX_ISBN_CHARS),
+            "print": Spec("str", True, chars=V.MAX_ISBN_CHARS),
+        },
+    ),
 }
 PRINT = {
-    "trim": Spec("str"),
+    "trim": Spec("str", chars=20),
     "width_mm": Spec("float"),
     "height_mm": Spec("float"),
     "bleed_mm": Spec("float"),
@@ -65,10 +70,10 @@ PRINT = {
     "top_margin_mm": Spec("float"),
     "bottom_margin_mm": Spec("float"),
 }
-CHECK = {"ignore": Spec("strs")}
+CHECK = {"ignore": Spec("strs", chars=20, items=V.MAX_IGNORED_CODES)}
 TOP = {
     "series": Spec("table", True, SERIES),
-    "volumes": Spec("tables", True, VOLUME),
+    "volumes": Spec("tables", True, VOLUME, items=V.MAX_VOLUMES),
     "print": Spec("table", False, PRINT),
     "check": Spec("table", False, CHECK),
 }
@@ -126,6 +131,10 @@ def load_config(path: Path) -> Config:
         raise BookError(
             f"not valid TOML: {exc.msg if hasattr(exc, 'msg') else exc}", file=path, line=line
         ) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise BookError("not a usable book.toml: arrays or tables nested too deeply", file=path) from None
+    except ValueError:  # tomllib refuses integers of more than 4300 digits this way
+        raise BookError("not a usable book.toml: a number has far too many digits", file=path) from None
     problems = Collector()
     locator = Locator(text)
     check_table(data, TOP, (), path, locator, problems)
@@ -141,9 +150,14 @@ def _line_from_message(message: str) -> int | None:
 
 
 def normalise_isbn(text: str) -> str | None:
-    """13 digits if ``text`` is a valid ISBN-13 (hyphens and spaces allowed), else None."""
-    digits = re.sub(r"[\s-]", "", text)
-    if not re.fullmatch(r"97[89]\d{10}", digits):
+    """13 digits if ``text`` is a valid ISBN-13 (hyphens and spaces allowed), else None.
+
+    Only ASCII digits count: ``\\d`` would also take Arabic-Indic and other digits.
+    """
+    if len(text) > V.MAX_ISBN_CHARS:
+        return None
+    digits = re.sub(r"[ -]", "", text.strip())
+    if not re.fullmatch(r"97[89][0-9]{10}", digits):
         return None
     total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
     return digits if (10 - total % 10) % 10 == int(digits[12]) else None
@@ -151,10 +165,17 @@ def normalise_isbn(text: str) -> str | None:
 
 def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collector) -> Config:
     raw = data["series"]
+    report = Reporter(path, locator, problems)
+    language = V.language_tag(raw["language"])
+    if language is None:
+        report(
+            ("series", "language"),
+            f"is not a language the typography supports; use one of: {V.supported_languages()}",
+        )
     series = Series(
         title=raw["title"].strip(),
         subtitle=raw.get("subtitle", "").strip(),
-        language=raw["language"].strip(),
+        language=language or "de",
         publisher=raw["publisher"].strip(),
         publisher_city=raw.get("publisher_city", "").strip(),
         rights=raw["rights"].strip(),
@@ -162,51 +183,46 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         subjects=tuple(raw.get("subjects", [])),
         authors=tuple(Author(a["name"].strip(), a["sort"].strip()) for a in raw["authors"]),
     )
-    volumes = tuple(
-        _volume(path, index, item, locator, problems) for index, item in enumerate(data["volumes"])
-    )
+    volumes = tuple(_volume(index, item, report) for index, item in enumerate(data["volumes"]))
     seen: dict[int, str] = {}
     for volume in volumes:
-        if volume.number < 1:
-            problems.add(
-                "must be 1 or more",
-                file=path,
-                key=f"{volume.key}.number",
-                line=locator.find(("volumes", volume.index, "number")),
-            )
+        where = ("volumes", volume.index, "number")
+        if volume.number not in V.VOLUME_NUMBERS:
+            first, last = V.VOLUME_NUMBERS[0], V.VOLUME_NUMBERS[-1]
+            report(where, f"must be between {first} and {last}")
         elif volume.number in seen:
-            problems.add(
-                f"volume number {volume.number} is also used by {seen[volume.number]}",
-                file=path,
-                key=f"{volume.key}.number",
-                line=locator.find(("volumes", volume.index, "number")),
-            )
+            report(where, f"volume number {volume.number} is also used by {seen[volume.number]}")
         seen.setdefault(volume.number, volume.key)
     return Config(
         path=path,
         series=series,
         author_page=raw["author_page"],
         volumes=volumes,
-        print=_print_settings(path, data.get("print", {}), locator, problems),
+        print=print_settings(data.get("print", {}), report),
         ignore=tuple(data.get("check", {}).get("ignore", [])),
         locator=locator,
     )
 
 
-def _volume(
-    path: Path, index: int, raw: dict[str, Any], locator: Locator, problems: Collector
-) -> VolumeConfig:
+def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
     isbns = {}
     for edition in ("ebook", "print"):
         value = normalise_isbn(raw["isbn"][edition])
-        if value is None:
-            problems.add(
-                f"'{raw['isbn'][edition]}' is not a valid ISBN-13 (check digit or length)",
-                file=path,
-                line=locator.find(("volumes", index, "isbn", edition)),
-                key=f"volumes[{index + 1}].isbn.{edition}",
+        written = raw["isbn"][edition]
+        # A value refused for its length or characters was reported already; not echoed here.
+        if value is None and V.text_problem(written, limit=V.MAX_ISBN_CHARS) is None:
+            report(
+                ("volumes", index, "isbn", edition),
+                f"'{written.strip()}' is not a valid ISBN-13 (check digit or length)",
             )
         isbns[edition] = raw["isbn"][edition].strip() if value else ""
+    date = raw["date"]
+    if not V.FIRST_DATE <= date <= V.LAST_DATE:
+        report(
+            ("volumes", index, "date"),
+            f"must lie between {V.FIRST_DATE.isoformat()} and {V.LAST_DATE.isoformat()} "
+            "(the EPUB container cannot record later dates)",
+        )
     chapters = raw.get("chapters")
     return VolumeConfig(
         number=raw["number"],
@@ -214,52 +230,9 @@ def _volume(
         subtitle=raw.get("subtitle", "").strip(),
         dir=raw["dir"],
         chapters=tuple(chapters) if chapters is not None else None,
-        date=raw["date"],
+        date=date,
         cover=raw.get("cover"),
         isbn_ebook=isbns["ebook"],
         isbn_print=isbns["print"],
         index=index,
-    )
-
-
-def _print_settings(path: Path, raw: dict[str, Any], locator: Locator, problems: Collector) -> PrintSettings:
-    defaults = PrintSettings()
-    trim = raw.get("trim", defaults.trim).lower().replace(" ", "").replace("×", "x")
-    if trim == "custom":
-        if "width_mm" not in raw or "height_mm" not in raw:
-            problems.add(
-                "a custom trim needs width_mm and height_mm",
-                file=path,
-                line=locator.find(("print", "trim")),
-                key="print.trim",
-            )
-        width, height = raw.get("width_mm", defaults.width_mm), raw.get("height_mm", defaults.height_mm)
-    elif trim in TRIM_PRESETS:
-        width, height = TRIM_PRESETS[trim]
-    else:
-        problems.add(
-            f"unknown trim size; expected one of: {', '.join(TRIM_PRESETS)}, custom",
-            file=path,
-            line=locator.find(("print", "trim")),
-            key="print.trim",
-        )
-        width, height = defaults.width_mm, defaults.height_mm
-    values = {
-        name: float(raw.get(name, getattr(defaults, name)))
-        for name in ("bleed_mm", "inner_margin_mm", "outer_margin_mm", "top_margin_mm", "bottom_margin_mm")
-    }
-    for name, value in values.items():
-        if value < 0 or value > 50:
-            problems.add(
-                "must be between 0 and 50 (mm)",
-                file=path,
-                line=locator.find(("print", name)),
-                key=f"print.{name}",
-            )
-    return PrintSettings(
-        trim=trim,
-        width_mm=float(width),
-        height_mm=float(height),
-        crop_marks=bool(raw.get("crop_marks", False)),
-        **values,
     )

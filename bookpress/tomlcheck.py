@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector
+from .values import text_problem
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class Spec:
     kind: str  # "str" | "int" | "float" | "bool" | "date" | "strs" | "table" | "tables"
     required: bool = False
     fields: dict[str, Spec] | None = None  # for tables
+    chars: int = 0  # most characters of a string, or of each string of a list (0: no strings)
+    items: int = 0  # most entries of a list ("strs", "tables")
+    multiline: bool = False  # line feeds and tabs allowed (they are folded into spaces later)
 
 
 class Locator:
@@ -78,7 +82,17 @@ class Locator:
         return end
 
 
-def _key_name(path: tuple[Any, ...]) -> str:
+class Reporter:
+    """Adds a problem about a key path of one TOML file, with the key's line."""
+
+    def __init__(self, path: Path, locator: Locator, problems: Collector) -> None:
+        self.path, self.locator, self.problems = path, locator, problems
+
+    def __call__(self, where: tuple[Any, ...], message: str) -> None:
+        self.problems.add(message, file=self.path, line=self.locator.find(where), key=key_name(where))
+
+
+def key_name(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
@@ -129,7 +143,7 @@ def check_table(
             f"unknown key; expected one of: {expected}",
             file=file,
             line=locator.find((*path, key)),
-            key=_key_name((*path, key)),
+            key=key_name((*path, key)),
         )
     for key, rule in spec.items():
         where = (*path, key)
@@ -139,7 +153,7 @@ def check_table(
                     f"missing required {KIND_NAMES[rule.kind]}",
                     file=file,
                     line=locator.find(path) if path else None,
-                    key=_key_name(where),
+                    key=key_name(where),
                 )
             continue
         value = data[key]
@@ -148,27 +162,33 @@ def check_table(
                 f"must be {KIND_NAMES[rule.kind]}, not {type(value).__name__}",
                 file=file,
                 line=locator.find(where),
-                key=_key_name(where),
+                key=key_name(where),
             )
             continue
-        if isinstance(value, str) and ILLEGAL.search(value):
-            problems.add(
-                "contains a control character (pasted from another program?)",
-                file=file,
-                line=locator.find(where),
-                key=_key_name(where),
-            )
+        for problem in _value_problems(value, rule):
+            problems.add(problem, file=file, line=locator.find(where), key=key_name(where))
         if rule.kind == "table" and rule.fields is not None:
             check_table(value, rule.fields, where, file, locator, problems)
         elif rule.kind == "tables" and rule.fields is not None:
             if not value:
-                problems.add("must not be empty", file=file, line=locator.find(where), key=_key_name(where))
-            for index, item in enumerate(value):
+                problems.add("must not be empty", file=file, line=locator.find(where), key=key_name(where))
+            # Past the limit the entries are not checked: one message, not thousands.
+            for index, item in enumerate(value[: rule.items or None]):
                 check_table(item, rule.fields, (*where, index), file, locator, problems)
 
 
-# Characters XML 1.0 forbids; ebooklib drops such metadata silently, so we refuse them here.
-
-
-# Characters XML 1.0 forbids; ebooklib drops such metadata silently, so we refuse them here.
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+def _value_problems(value: Any, rule: Spec) -> list[str]:
+    """Length and character problems of a value of the right kind."""
+    out = []
+    if rule.required and isinstance(value, str) and not value.strip():
+        out.append("must not be empty")
+    if isinstance(value, list) and rule.items and len(value) > rule.items:
+        out.append(f"has {len(value)} entries; at most {rule.items} are allowed")
+    texts = [value] if isinstance(value, str) else value if rule.kind == "strs" else []
+    for index, text in enumerate(texts):
+        problem = text_problem(text, limit=rule.chars, multiline=rule.multiline)
+        if problem:
+            where = f"entry {index + 1} " if rule.kind == "strs" else ""
+            out.append(where + problem)
+            break  # one message per key is enough to find it
+    return out
