@@ -22,8 +22,11 @@ from pathlib import Path
 from .config import Config, VolumeConfig
 from .errors import BookError, Collector
 from .gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
+from .values import MAX_SUBTITLE_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, text_problem
 
 FRONT_KEYS = ("title", "subtitle", "summary")
+FRONT_LIMITS = {"title": MAX_TITLE_CHARS, "subtitle": MAX_SUBTITLE_CHARS, "summary": MAX_SUMMARY_CHARS}
+MAX_KEY_CHARS = 40  # an unknown key longer than this is not repeated in the message
 _PREFIX = re.compile(r"^(\d+)[-_ ]")
 
 
@@ -162,9 +165,17 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
         return None
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
+    unusable = False  # a line was refused; it may have been the title
     for number in range(1, end):
         line = lines[number]
         if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        # Checked before anything echoes the key: the line may hold anything. Tabs may
+        # separate key and value; inside a value they are refused below.
+        refused = text_problem(line, limit=len(line), multiline=True)
+        if refused:
+            problems.add(f"front matter line {refused}", file=path, line=number + 1)
+            unusable = True
             continue
         key, sep, value = line.partition(":")
         key = key.strip()
@@ -172,8 +183,9 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
             problems.add("front matter lines are 'key: value'", file=path, line=number + 1)
             continue
         if key not in FRONT_KEYS:
+            shown = f"'{key}'" if len(key) <= MAX_KEY_CHARS else f"of {len(key)} characters"
             problems.add(
-                f"unknown front matter key '{key}'; expected one of: {', '.join(FRONT_KEYS)}",
+                f"unknown front matter key {shown}; expected one of: {', '.join(FRONT_KEYS)}",
                 file=path,
                 line=number + 1,
             )
@@ -182,7 +194,10 @@ def _split_front_matter(path: Path, text: str, problems: Collector) -> Source | 
             problems.add(f"'{key}' is given twice", file=path, line=number + 1)
         meta[key] = _unquote(value.strip())
         meta_lines[key] = number + 1
-    if not meta.get("title"):
+        too_long = text_problem(meta[key], limit=FRONT_LIMITS[key])
+        if too_long:
+            problems.add(f"'{key}' {too_long}", file=path, line=number + 1)
+    if not meta.get("title") and not unusable:
         problems.add("front matter needs a 'title'", file=path, line=1)
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
