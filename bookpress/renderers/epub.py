@@ -57,7 +57,7 @@ class Page:
     name: str  # file name under text/
     title: str
     body: str
-    body_attrs: str
+    epub_type: str  # of the body element
 
 
 def render(book: Book, volume: Volume, *, timestamp: dt.datetime) -> bytes:
@@ -172,27 +172,27 @@ def _pages(book: Book, volume: Volume) -> list[Page]:
     }
     href[book.author_page.anchor] = "autorin.xhtml"
     pages = [
-        Page("cover", "cover.xhtml", html.LABELS["cover"], _cover_body(book, volume), 'epub:type="cover"'),
+        Page("cover", "cover.xhtml", html.LABELS["cover"], _cover_body(book, volume), "cover"),
         Page(
             "titlepage",
             "titel.xhtml",
             html.LABELS["title"],
             html.title_page(book, volume),
-            'epub:type="frontmatter"',
+            "frontmatter",
         ),
         Page(
             "imprint",
             "impressum.xhtml",
             html.LABELS["imprint"],
             html.imprint(book, volume),
-            'epub:type="frontmatter"',
+            "frontmatter",
         ),
         Page(
             "contents",
             "inhalt.xhtml",
             html.LABELS["contents"],
             html.contents(book, volume, href),
-            'epub:type="frontmatter"',
+            "frontmatter",
         ),
     ]
     for chapter in volume.chapters:
@@ -203,7 +203,7 @@ def _pages(book: Book, volume: Volume) -> list[Page]:
                 _chapter_name(volume, chapter.position),
                 f"{chapter_code(volume, chapter)} {chapter.doc.title}",
                 body,
-                'epub:type="bodymatter"',
+                "bodymatter",
             )
         )
     pages.append(
@@ -212,7 +212,7 @@ def _pages(book: Book, volume: Volume) -> list[Page]:
             "autorin.xhtml",
             book.author_page.title,
             _package_images(html.author_page(book), book.author_page.images),
-            'epub:type="backmatter"',
+            "backmatter",
         )
     )
     return pages
@@ -232,7 +232,7 @@ def _chapter_name(volume: Volume, position: int) -> str:
 def _cover_body(book: Book, volume: Volume) -> str:
     alt = html.escape(html.cover_alt(book, volume))
     return (
-        f'<section class="cover" epub:type="cover" aria-label="{html.LABELS["cover"]}">'
+        f'<section class="cover" epub:type="cover" aria-label="{html.attr(html.LABELS["cover"])}">'
         f'<img src="../images/cover{_cover_suffix(volume)}" alt="{alt}"/></section>'
     )
 
@@ -249,7 +249,7 @@ def _document(page: Page, lang: str) -> epub.EpubItem:
         body=page.body,
         lang=lang,
         stylesheets=[f"../styles/{name}" for name in CSS],
-        body_attrs=page.body_attrs,
+        epub_type=page.epub_type,
     )
     return epub.EpubItem(
         uid=page.ident,

@@ -30,16 +30,30 @@ def note_css(notes: set[str]) -> str:
     call's line to the next page after the note was laid out (issues #1564,
     #2432); for those blocks alone a single last line is the lesser evil.
     """
-    return "".join(f'[data-notes~="{note}"] {{ widows: 1; orphans: 1; }}\n' for note in sorted(notes))
+    return "".join(
+        f"[data-notes~={css_string(note)}] {{ widows: 1; orphans: 1; }}\n" for note in sorted(notes)
+    )
+
+
+def css_string(value: str) -> str:
+    """``value`` as a double-quoted CSS string: anything but letters, digits, - and _ escaped.
+
+    Note ids come from the author's footnote labels; escaped, no label can end the string.
+    """
+    return (
+        '"'
+        + "".join(c if c.isascii() and (c.isalnum() or c in "-_") else f"\\{ord(c):06x}" for c in value)
+        + '"'
+    )
 
 
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
-    lang = book.series.language
+    lang, kind = html.attr(book.series.language), html.attr(profile)
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}" class="{profile}">\n<head>\n<meta charset="utf-8"/>\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}" class="{kind}">\n<head>\n<meta charset="utf-8"/>\n'
         f"{_metadata(book, volume, timestamp)}</head>\n"
-        f'<body class="{profile}" data-running-head="{escape(volume_title(book.series, volume))}">\n'
+        f'<body class="{kind}" data-running-head="{html.attr(volume_title(book.series, volume))}">\n'
         f"{_body(book, volume)}\n</body>\n</html>\n"
     )
 
@@ -57,7 +71,7 @@ def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
         ("dcterms.created", date),
         ("dcterms.modified", date),
     ]
-    meta = "".join(f'<meta name="{name}" content="{escape(value)}"/>\n' for name, value in fields)
+    meta = "".join(f'<meta name="{name}" content="{html.attr(value)}"/>\n' for name, value in fields)
     return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
 
 
@@ -88,7 +102,7 @@ def _bookmarked(fragment: str, label: str) -> str:
     end = fragment.index(">")
     if fragment[end - 1] == "/":
         end -= 1
-    return f'{fragment[:end]} data-bookmark="{escape(label)}"{fragment[end:]}'
+    return f'{fragment[:end]} data-bookmark="{html.attr(label)}"{fragment[end:]}'
 
 
 def _with_inline_notes(chapter: Chapter) -> Chapter:
