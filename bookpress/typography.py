@@ -32,9 +32,13 @@ _PLACEHOLDER = "x"
 _ELISION = re.compile(r"\d|[sS]\b|[nN](?:e[mnr]?)?\b")
 # Quotes and apostrophes, straight or not, end a URL token, so quotes around it still pair.
 _NOT_TOKEN = "\\s\"'<>()\u201e\u201c\u201a\u2018\u2019\u00bb\u00ab"
+# Linear time on any text: an e-mail address starts where a token or an earlier address part
+# starts, and its local part is possessive, so no start rescans the token after it (the
+# plain pattern took 93 s on 100 KB without spaces). A URL is rescanned only over its
+# trailing punctuation, once.
 _PROTECTED = re.compile(
     rf"(?:https?://|www\.)[^{_NOT_TOKEN}]+(?<![.,;:!?])"
-    rf"|[^{_NOT_TOKEN}@]+@[^{_NOT_TOKEN}@]+\.\w+"
+    rf"|(?<![^{_NOT_TOKEN}@])[^{_NOT_TOKEN}@]++@[^{_NOT_TOKEN}@]+\.\w+"
 )
 
 

@@ -21,25 +21,29 @@ Position = tuple[int, int]  # (line, column), both 1-based
 DELETED = "\0"  # a masked character that stands for nothing (a tag, a comment)
 CODE = "x"  # a masked character that stands for a word (code, URL), as in typography.py
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_SILENCE = re.compile(r"<!--\s*bookpress:\s*ignore\s+([A-Z0-9,\s]+?)\s*-->")
+# Every pattern here runs in time linear in the line (or body): no two quantifiers can
+# match the same characters, runs that cannot be followed by what they end on are
+# possessive (*+, ++), and a scan for a closing character stops at the next opening one.
+# Comments and code spans are found by plain scanning instead (see _mask_comments and
+# _mask_code_spans): their lazy patterns rescanned the rest of the text from every opener.
+_SILENCE = re.compile(r"<!--\s*+bookpress:\s*+ignore\s([A-Z0-9,\s]*+)-->")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_TABLE_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*+$")
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])[ \t]+")
 _QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
 # Inline markup: each alternative is kept as a word ("x"), or dropped.
 _INLINE = re.compile(
-    r"(?P<word><(?:https?|mailto):[^>\s]*>|\[\^[^\]\s]+\])"
-    r"|(?P<drop>!\[[^\]]*\]\([^)]*\)"  # an image has no text
-    r"|</?[A-Za-z][^>]*>"  # raw HTML tags
-    r"|\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's target
-    r"|\{[:#.][^}]*\}"  # attribute lists
-    r"|[\[\]]|\*+|(?<!\w)_+|_+(?!\w))"
+    r"(?P<word><(?:https?|mailto):[^<>\s]*>|\[\^[^\[\]\s]+\])"
+    r"|(?P<drop>!\[[^\[\]]*\]\([^()]*\)"  # an image has no text
+    r"|</?[A-Za-z][^<>]*>"  # raw HTML tags
+    r"|\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's target
+    r"|\{[:#.][^{}]*\}"  # attribute lists
+    r"|[\[\]]|\*+|(?<!\w)_+|(?<!_)_++(?!\w))"
 )
 
 
@@ -130,7 +134,7 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, int], str]:
 
 def _mask(body: str, first: int) -> dict[int, str]:
     """Body lines by number, comments as DELETED, code spans as CODE; code blocks left out."""
-    body = _COMMENT.sub(lambda m: re.sub(r"[^\n]", DELETED, m.group(0)), body)
+    body = _mask_comments(body)
     masked: dict[int, str] = {}
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), first):
@@ -142,8 +146,47 @@ def _mask(body: str, first: int) -> dict[int, str]:
         if opening:
             fence = opening.group(1)
             continue
-        masked[number] = _CODE_SPAN.sub(lambda m: CODE * len(m.group(0)), line)
+        masked[number] = _mask_code_spans(line)
     return masked
+
+
+def _mask_comments(body: str) -> str:
+    """HTML comments replaced by DELETED, line breaks kept; an unclosed one is left as it is."""
+    out, position = [], 0
+    while (start := body.find("<!--", position)) != -1:
+        end = body.find("-->", start + 4)
+        if end == -1:
+            break  # no later opener can be closed either
+        end += 3
+        out += [body[position:start], re.sub(r"[^\n]", DELETED, body[start:end])]
+        position = end
+    out.append(body[position:])
+    return "".join(out)
+
+
+def _mask_code_spans(line: str) -> str:
+    """Code spans replaced by CODE: a run of backticks up to the next run of the same length.
+
+    One pass over the runs (CommonMark's rule); a run without a partner stays literal.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    later: dict[int, list[int]] = {}  # run length -> indices of runs, last first
+    for index in reversed(range(len(runs))):
+        later.setdefault(runs[index][1] - runs[index][0], []).append(index)
+    out, position, index = [], 0, 0
+    while index < len(runs):
+        start, end = runs[index]
+        partners = later[end - start]
+        while partners and partners[-1] <= index:
+            partners.pop()
+        if not partners:
+            index += 1
+            continue
+        close = partners.pop()
+        out += [line[position:start], CODE * (runs[close][1] - start)]
+        position, index = runs[close][1], close + 1
+    out.append(line[position:])
+    return "".join(out)
 
 
 def visible(line: str) -> bool:
