@@ -79,45 +79,88 @@ def _load_fonts(fonts_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def _wrap(font: ImageFont.FreeTypeFont, text: str, limit: int) -> list[str] | None:
+class _Widths:
+    """Ink widths of candidate lines in one font, cheap enough for long titles.
+
+    A line's ink ends at the advance of all but its last word, plus spaces, plus the
+    last word's own ink extent. That sum is exact but for kerning against spaces, so it
+    decides alone when it is clearly above or below the limit; only lines within a
+    quarter of the font size of the limit are measured whole (a measurement of a long
+    line costs milliseconds, and wrapping a long title takes thousands of them).
+    """
+
+    def __init__(self, font: ImageFont.FreeTypeFont) -> None:
+        self.font = font
+        self.space = font.getlength(" ")
+        self.tolerance = font.size / 4
+        self._words: dict[str, tuple[float, int]] = {}
+
+    def word(self, word: str) -> tuple[float, int]:
+        """Advance and ink extent of one word."""
+        if word not in self._words:
+            self._words[word] = (self.font.getlength(word), self.ink(word))
+        return self._words[word]
+
+    def ink(self, text: str) -> int:  # ink extent, so italic overhangs must fit as well
+        return self.font.getbbox(text, anchor="ls")[2]
+
+    def fits(self, words: list[str], advance: float, limit: int) -> bool:
+        """Whether the words, whose advances before the last sum to ``advance``, fit ``limit``."""
+        estimate = advance + self.word(words[-1])[1]
+        if abs(estimate - limit) > self.tolerance:
+            return estimate <= limit
+        return self.ink(" ".join(words)) <= limit
+
+
+def _wrap(widths: _Widths, text: str, limit: int) -> list[str] | None:
     """Greedy word wrap; None if a single word is wider than the limit."""
-
-    def width(s: str) -> int:  # ink extent, so italic overhangs must fit as well
-        return font.getbbox(s, anchor="ls")[2]
-
-    lines: list[str] = []
+    lines: list[list[str]] = []
+    advance = 0.0  # of the last line, up to and including the space before a next word
     for word in text.split():
-        if width(word) > limit:
+        if widths.word(word)[1] > limit:
             return None
-        if lines and width(f"{lines[-1]} {word}") <= limit:
-            lines[-1] = f"{lines[-1]} {word}"
+        if lines and widths.fits([*lines[-1], word], advance, limit):
+            lines[-1].append(word)
         else:
-            lines.append(word)
-    return lines
+            lines.append([word])
+            advance = 0.0
+        advance += widths.word(word)[0] + widths.space
+    return [" ".join(line) for line in lines]
 
 
-def _balanced(font: ImageFont.FreeTypeFont, text: str, limit: int) -> list[str] | None:
+def _balanced(widths: _Widths, text: str, limit: int) -> list[str] | None:
     """Wrap with the fewest lines, made as even as possible (no lone last word)."""
-    lines = _wrap(font, text, limit)
+    lines = _wrap(widths, text, limit)
     if lines is None or len(lines) < 2:
         return lines
     low, high = limit // 2, limit
     while low < high:  # narrowest width that still needs no extra line
         mid = (low + high) // 2
-        trial = _wrap(font, text, mid)
+        trial = _wrap(widths, text, mid)
         if trial is not None and len(trial) == len(lines):
             high = mid
         else:
             low = mid + 1
-    return _wrap(font, text, low)
+    return _wrap(widths, text, low)
+
+
+MAX_LINES = 3  # of each text on the cover
+MIN_SIZE = 12  # smallest font size tried; below it a text is set unfitted
 
 
 def _fit(path: Path, text: str, limit: int, size: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """Largest font size, from size down, at which text fits limit in at most 3 lines."""
     while True:
         font = ImageFont.truetype(str(path), size)
-        lines = _balanced(font, text, limit)
-        if (lines is not None and len(lines) <= 3) or size <= 12:
+        widths = _Widths(font)
+        # Quick refusal: lines of at most ``limit`` (plus a last glyph's side bearing and
+        # the dropped spaces, both under a font size) cannot hold a longer text.
+        too_long = font.getlength(text) > MAX_LINES * (limit + font.size)
+        if too_long and size > MIN_SIZE:
+            size -= 2
+            continue
+        lines = _wrap(widths, text, limit) if too_long else _balanced(widths, text, limit)
+        if (lines is not None and len(lines) <= MAX_LINES) or size <= MIN_SIZE:
             return font, lines or [text]
         size -= 2
 
