@@ -8,6 +8,7 @@ spaces into abbreviations, titles, units and digit groups. Works on a run of seg
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -88,11 +89,17 @@ def _single(ctx: list[str], i: int, open_count: int) -> tuple[str, int]:
     return APOSTROPHE, open_count  # Hans' Buch
 
 
+_QUOTE_CHARS = re.compile(f"[\"'{DQ_OPEN}{DQ_CLOSE}{SQ_OPEN}{SQ_CLOSE}]")
+
+
 def _quote_pass(ctx: list[str]) -> list[Guess]:
     """Replace straight quotes in ctx in place (one char for one) and report each one."""
     guesses: list[Guess] = []
     doubles = singles = 0
-    for i, ch in enumerate(ctx):
+    # Only quote characters change a count, so only they are visited (a Python loop over
+    # every character of a long text was most of this pass's time).
+    for found in _QUOTE_CHARS.finditer("".join(ctx)):
+        i, ch = found.start(), found[0]
         # Quotes that are already typographic still count as open or closed.
         doubles += (ch == DQ_OPEN) - (ch == DQ_CLOSE and doubles > 0)
         singles += (ch == SQ_OPEN) - (ch == SQ_CLOSE and singles > 0)
@@ -188,6 +195,22 @@ def _trimmed(m: re.Match[str], new: str) -> tuple[int, int, str]:
     return start + p, start + len(old) - s, new[p : len(new) - s]
 
 
+class _Spans:
+    """Answers in log time whether a range touches one of many protected spans."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        for _, b in spans:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def __call__(self, start: int, end: int) -> bool:
+        """Whether some span (a, b) has a < end and start < b (for an insertion: a < start < b)."""
+        count = bisect_left(self.starts, max(start, end))
+        return count > 0 and self.reach[count - 1] > start
+
+
 def _collect_edits(text: str, protected: list[tuple[int, int]]) -> list[_Edit]:
     """All rule edits on text, minus those touching protected spans or an earlier edit."""
     edits: list[_Edit] = []
@@ -201,9 +224,10 @@ def _collect_edits(text: str, protected: list[tuple[int, int]]) -> list[_Edit]:
                 guess = Guess(m.start("dash"), m["dash"], EN_DASH, "dash")
             edits.append(_Edit(start, end, new, guess))
     edits.sort(key=lambda e: e.start)  # stable, so earlier rules win ties
+    touches = _Spans(protected)
     kept: list[_Edit] = []
     for e in edits:
-        if any((a < e.end and e.start < b) or a < e.start < b for a, b in protected):
+        if touches(e.start, e.end):
             continue
         if kept and (e.start < kept[-1].end or e.start == kept[-1].start):
             continue
@@ -217,27 +241,58 @@ def _collect_edits(text: str, protected: list[tuple[int, int]]) -> list[_Edit]:
 def _apply(
     segments: list[str],
     bounds: list[tuple[int, int]],
-    edit: _Edit,
+    edits: list[_Edit],
     frozen: AbstractSet[int],
-) -> None:
-    """Apply one edit, given in joined offsets, to the segments it covers."""
+) -> list[str]:
+    """Apply edits, given in joined offsets, sorted and not overlapping, to the segments.
+
+    Each segment is rebuilt once from its pieces (editing strings edit by edit copied the
+    whole segment every time: quadratic on a long paragraph).
+    """
+    ends = [b for _, b in bounds]
+    pieces: list[list[tuple[int, int, str]]] = [[] for _ in segments]  # per segment, local
+    for edit in edits:
+        for i, p, q, new in _pieces(bounds, ends, edit, frozen):
+            pieces[i].append((p - bounds[i][0], q - bounds[i][0], new))
+    out = []
+    for segment, changes in zip(segments, pieces, strict=True):
+        parts, position = [], 0
+        for p, q, new in changes:
+            parts += [segment[position:p], new]
+            position = q
+        out.append("".join(parts) + segment[position:])
+    return out
+
+
+def _pieces(
+    bounds: list[tuple[int, int]], ends: list[int], edit: _Edit, frozen: AbstractSet[int]
+) -> list[tuple[int, int, int, str]]:
+    """The parts of one edit as (segment, start, end, new text), in joined offsets."""
     s, e = edit.start, edit.end
     if s == e:  # an insertion goes into a non-frozen segment touching its position
-        owners = [i for i, (a, b) in enumerate(bounds) if a <= s <= b and i not in frozen]
+        owners = []
+        for i in range(bisect_left(ends, s), len(bounds)):
+            if bounds[i][0] > s:
+                break
+            if i not in frozen:
+                owners.append(i)
         if not owners:
-            return
+            return []
         # Prefer the segment holding the char at s; else the one ending there.
         owner = next((i for i in owners if s < bounds[i][1]), owners[-1])
-        pieces = [(owner, s, s)]
-    else:
-        pieces = [(i, max(s, a), min(e, b)) for i, (a, b) in enumerate(bounds) if a < e and s < b]
+        return [(owner, s, s, edit.text)]
+    first = bisect_right(ends, s)
+    if e <= bounds[first][1]:  # the usual case: inside one segment
+        return [(first, s, e, edit.text)]
+    spans = []
+    for i in range(first, len(bounds)):
+        a, b = bounds[i]
+        if a >= e:
+            break
+        spans.append((i, max(s, a), min(e, b)))
     if len(edit.text) == e - s:  # one char for one: every segment keeps its own chars
-        texts = [edit.text[p - s : q - s] for _, p, q in pieces]
-    else:
-        texts = [edit.text] + [""] * (len(pieces) - 1)
-    for (i, p, q), new in zip(pieces, texts, strict=True):
-        a = bounds[i][0]
-        segments[i] = segments[i][: p - a] + new + segments[i][q - a :]
+        return [(i, p, q, edit.text[p - s : q - s]) for i, p, q in spans]
+    return [(i, p, q, edit.text if n == 0 else "") for n, (i, p, q) in enumerate(spans)]
 
 
 def _protected_spans(
@@ -279,11 +334,9 @@ def smarten_segments(
     for g in guesses:
         quoted[g.offset] = g.replacement
     out = ["".join(quoted[a:b]) if i not in frozen else segments[i] for i, (a, b) in enumerate(bounds)]
-    # Right to left, so the offsets of the edits still to come stay valid in each segment.
-    for edit in reversed(_collect_edits("".join(ctx), protected)):
-        _apply(out, bounds, edit, frozen)
-        if edit.guess:
-            guesses.append(edit.guess)
+    edits = _collect_edits("".join(ctx), protected)
+    out = _apply(out, bounds, edits, frozen)
+    guesses += [edit.guess for edit in edits if edit.guess]
     return out, sorted(guesses, key=lambda g: g.offset)
 
 
