@@ -20,6 +20,7 @@ The codes are listed in :mod:`bookpress.lint.codes`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ def lint_project(root: Path) -> Report:
     that ``build`` checks and loads the manuscript in one pass.
     """
     root = root.resolve()
+    _resolved.cache_clear()  # links may have changed since the last run (watch, preview)
     manuscript = manuscript_dir(root)
     try:
         config = load_config(manuscript / "book.toml")
@@ -114,10 +116,10 @@ def lint_project(root: Path) -> Report:
         volumes, chapters = len(book.volumes), sum(len(v.chapters) for v in book.volumes)
     except BookError as error:
         # The build and the rules above may both find a thing; keep the rule's finding.
-        seen = {(f.file.resolve(), f.line, f.code): f for f in findings}
+        seen = {(_resolved(f.file), f.line, f.code): f for f in findings}
         for problem in error.problems:
             finding = project.from_problem(problem, config.path)
-            key = (finding.file.resolve(), finding.line, finding.code)
+            key = (_resolved(finding.file), finding.line, finding.code)
             refused.add(seen.get(key, finding))
             if key not in seen:
                 findings.append(finding)
@@ -135,6 +137,12 @@ def lint_project(root: Path) -> Report:
     )
 
 
+@functools.cache
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, once per path: a long text can give tens of thousands of findings."""
+    return path.resolve()
+
+
 def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
     findings: list[Finding] = []
     for text in texts:
@@ -150,7 +158,7 @@ def _unused_file_silences(
     """Silencing comments in files the build does not read (for W003 on drafts)."""
     extra: dict[Path, frozenset[str]] = {}
     for finding in findings:
-        path = finding.file.resolve()
+        path = _resolved(finding.file)
         if path not in known and path not in extra and path.suffix == ".md":
             text = read_text(path)
             extra[path] = text.silenced if text is not None else frozenset()
@@ -170,7 +178,7 @@ def _report(
 ) -> Report:
     kept, silenced = [], 0
     for finding in dict.fromkeys(findings):
-        if finding.code in ignore or finding.code in by_file.get(finding.file.resolve(), ()):
+        if finding.code in ignore or finding.code in by_file.get(_resolved(finding.file), ()):
             silenced += 1
         else:
             kept.append(finding)
