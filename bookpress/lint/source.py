@@ -29,7 +29,9 @@ CODE = "x"  # a masked character that stands for a word (code, URL), as in typog
 _SILENCE = re.compile(r"<!--\s*+bookpress:\s*+ignore\s([A-Z0-9,\s]*+)-->")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The closing sequence and trailing blanks may only start where a run of blanks starts:
+# tried inside the run, they rescanned it from every position.
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]++(.*?))?(?:(?<![ \t])[ \t]+#+)?(?<![ \t])[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*+$")
