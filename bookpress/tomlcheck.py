@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        # Header lines by header, in order: a file with a thousand volumes and a problem
+        # in each must not be rescanned from the top for every message.
+        self.headers: dict[str, list[int]] = {}
+        for number, line in enumerate(self.lines):
+            if line.lstrip().startswith("["):
+                self.headers.setdefault(line.strip().replace(" ", ""), []).append(number)
 
     def find(self, path: tuple[Any, ...]) -> int | None:
         start, end, prefix = 0, len(self.lines), ""
@@ -67,19 +74,13 @@ class Locator:
         return None
 
     def _nth_header(self, header: str, n: int, start: int, end: int) -> int | None:
-        seen = -1
-        for number in range(start, end):
-            if self.lines[number].strip().replace(" ", "") == header:
-                seen += 1
-                if seen == n:
-                    return number
-        return None
+        lines = self.headers.get(header, [])
+        index = bisect_left(lines, start) + n
+        return lines[index] if index < len(lines) and lines[index] < end else None
 
     def _next_header(self, header: str, start: int, end: int) -> int:
-        for number in range(start, end):
-            if self.lines[number].strip().replace(" ", "") == header:
-                return number
-        return end
+        found = self._nth_header(header, 0, start, end)
+        return end if found is None else found
 
 
 class Reporter:
