@@ -174,7 +174,10 @@ def parse_roman(text: str) -> int | None:
 def volume_number(text: str) -> int | None:
     """A volume number as the author types it: "III", "iii" or "3"; None if it is neither."""
     text = text.strip()
-    return int(text) if text.isdigit() else parse_roman(text) if text else None
+    if len(text) > 15:  # no volume number is this long; int() of thousands of digits raises
+        return None
+    # isascii: str.isdigit also takes other scripts' digits ("٣").
+    return int(text) if text.isascii() and text.isdigit() else parse_roman(text) if text else None
 
 
 def volume_label(volume: Volume) -> str:

@@ -188,6 +188,8 @@ def _value_problems(value: Any, rule: Spec) -> list[str]:
     texts = [value] if isinstance(value, str) else value if rule.kind == "strs" else []
     for index, text in enumerate(texts):
         problem = text_problem(text, limit=rule.chars, multiline=rule.multiline)
+        if problem is None and rule.kind == "strs" and not text.strip():
+            problem = "must not be empty"
         if problem:
             where = f"entry {index + 1} " if rule.kind == "strs" else ""
             out.append(where + problem)

@@ -174,6 +174,11 @@ REFUSED = [
         'title = "T"\nsubjects = ["a", "b\\u0000"]',
         "3: series.subjects: entry 2 contains a control",
     ),
+    (
+        'title = "Testreihe"',
+        'title = "T"\nsubjects = ["a", " "]',
+        "3: series.subjects: entry 2 must not be empty",
+    ),
 ]
 
 

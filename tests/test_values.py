@@ -21,6 +21,7 @@ from bookpress.errors import BookError, Collector
 from bookpress.lint.source import read_text
 from bookpress.loader import load_book
 from bookpress.manuscript import read_source
+from bookpress.model import volume_number
 from bookpress.preview import volume_page
 from bookpress.renderers import html, pdf_html
 from bookpress.typography import smarten, smarten_segments
@@ -89,6 +90,13 @@ def test_tabs_and_line_feeds_only_where_lines_are_allowed() -> None:
 def test_length_is_counted_without_surrounding_blanks() -> None:
     assert values.text_problem("  " + "x" * 10 + "  ", limit=10) is None
     assert values.text_problem("x" * 11, limit=10) == "is 11 characters long; at most 10 are allowed"
+
+
+@pytest.mark.parametrize(
+    ("written", "number"), [("3", 3), ("III", 3), ("iv", 4), ("\u0663", None), ("9" * 5000, None), ("", None)]
+)
+def test_volume_numbers_typed_by_the_author(written: str, number: int | None) -> None:
+    assert volume_number(written) == number
 
 
 # ------------------------------------------------------------------ SOURCE_DATE_EPOCH
