@@ -54,11 +54,12 @@ def cases(size: int, depth: int) -> dict[str, str]:
     """Chapter bodies by name."""
     nested = "\n".join("  " * level + "- Punkt" for level in range(depth))
     return {
+        "an ordinary chapter (the fixed cost, for comparison)": 'Ein kurzer Absatz mit "Zitat".',
         f"{size // 1000} KB without a space": "x" * size,
         f"{size // 1000} KB of one punctuation mark": "." * size,
         f"{size // 1000} KB of an address-like token": "a@" * (size // 2),
         f"{size // 1000} KB of quotes and dashes": "\"'-" * (size // 3),
-        f"{depth}-deep nested list": nested,
+        f"{depth}-deep nested list ({len(nested) / 1e6:.1f} MB of Markdown)": nested,
     }
 
 
