@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +60,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def epub_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One EPUBCheck process for the whole session, fed EPUBs as tests write them."""
+    from hostile.epubbatch import EpubBatch
+
+    batch = EpubBatch(tmp_path_factory.mktemp("epubcheck") / "java.log")
+    yield batch
+    batch.close()
