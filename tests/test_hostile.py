@@ -26,12 +26,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from hostile import CASES, Case
 from hostile.audit import outside, recording
 from hostile.case import PASSWD, SECRET, Outcome
 from hostile.runner import Result, run_cases
+from lxml import etree
 
 BY_ID = {case.ident: case for case in CASES}
 CODE = re.compile(r"\b([EW]\d{3})\b")
@@ -60,11 +59,10 @@ def _ids(cases: list[Case]) -> list[str]:
 def _describe(result: Result) -> str:
     """What the commands printed, for assertion messages (trimmed: some cases print a lot)."""
     build, check = result.build, result.check
-    text = (
-        f"build exit {build.exit_code}:\n{build.output[-3000:]}\n"
-        f"{build.exception or ''}\ncheck exit {check.exit_code}:\n{check.output[-2000:]}\n{check.exception or ''}"
+    return (
+        f"build exit {build.exit_code}:\n{build.output[-3000:]}\n{build.exception or ''}\n"
+        f"check exit {check.exit_code}:\n{check.output[-2000:]}\n{check.exception or ''}"
     )
-    return text
 
 
 def _mentions(output: str, file: str, line: int | None) -> bool:
@@ -175,7 +173,9 @@ def test_check_and_build_agree(case: Case, corpus: dict[str, Result]) -> None:
     findings = _findings(result)
     assert findings or result.check.exit_code == 0, f"check printed no JSON:\n{result.check.output[-2000:]}"
     strict = "--strict" in case.build_args
-    stopping = {f["code"] for f in findings if f["severity"] == "error" or (strict and f["severity"] == "warning")}
+    stopping = {
+        f["code"] for f in findings if f["severity"] == "error" or (strict and f["severity"] == "warning")
+    }
     warnings = {f["code"] for f in findings if f["severity"] == "warning"}
     printed = set(CODE.findall(result.build.output))
     said = _describe(result)
@@ -286,7 +286,9 @@ def _actual(result: Result) -> str:
     return "built with warnings" if CODE.search(result.build.output) else "built"
 
 
-def test_files_opened_outside_the_project(corpus: dict[str, Result], capsys: pytest.CaptureFixture[str]) -> None:
+def test_files_opened_outside_the_project(
+    corpus: dict[str, Result], capsys: pytest.CaptureFixture[str]
+) -> None:
     """Over the whole corpus, no file outside the allowed places was opened (count printed)."""
     opened = {ident: r.opened_outside for ident, r in corpus.items() if r.opened_outside}
     total = sum(len(paths) for paths in opened.values())

@@ -12,11 +12,10 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from hostile.case import AUTHOR_PAGE, CHAPTER, SECRET, Case, Outcome, Toml, chapter
 from hostile.runner import Result, run_cases
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # TOML strings hold any Unicode scalar value (control characters escaped); surrogates cannot be encoded.
 ANY = st.characters(exclude_categories=("Cs",))
@@ -48,7 +47,9 @@ def manuscripts(draw: st.DrawFn) -> Case:
         values["series.subjects"] = draw(st.lists(st.text(ANY, max_size=15), max_size=3))
     if draw(st.booleans()):
         values["series.language"] = draw(st.sampled_from(["de", "de-DE", "en", "fr", "x", "de\u00ad", "DE"]))
-    front = {key: draw(st.text(ONE_LINE, max_size=30)) for key in ("subtitle", "summary") if draw(st.booleans())}
+    front = {
+        key: draw(st.text(ONE_LINE, max_size=30)) for key in ("subtitle", "summary") if draw(st.booleans())
+    }
     title = draw(st.text(ONE_LINE, min_size=1, max_size=30))
     body = draw(st.text(ANY, min_size=1, max_size=300))
     author_title = draw(st.text(ONE_LINE, min_size=1, max_size=20))
@@ -74,7 +75,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(case=manuscripts())
 def test_arbitrary_unicode_builds_or_is_refused_clearly(case: Case, workdir: Path) -> None:

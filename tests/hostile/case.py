@@ -49,7 +49,9 @@ def ok() -> Outcome:
     return Outcome("ok")
 
 
-def refused(code: str | None = None, file: str | None = None, line: int | None = None, *, text: str | None = None) -> Outcome:
+def refused(
+    code: str | None = None, file: str | None = None, line: int | None = None, *, text: str | None = None
+) -> Outcome:
     return Outcome("refused", code, file, line, text)
 
 
@@ -188,7 +190,12 @@ class Case:
     pdf: bool = False  # also build the print PDF
     build_args: tuple[str, ...] = ()  # extra arguments of `build`
     setup: Setup | None = None
-    timeout: float = 20.0
+    timeout: float | None = None  # seconds; None: 30 for an EPUB, 60 with the PDF
+
+    @property
+    def seconds(self) -> float:
+        """How long the case may take before it counts as a hang (generous: CI machines are busy)."""
+        return self.timeout or (60.0 if self.pdf else 30.0)
 
     @property
     def ident(self) -> str:

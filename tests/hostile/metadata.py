@@ -87,14 +87,21 @@ def _front_case(key: str, payload: str) -> Case:
 
 def _language(name: str, value: str) -> Case:
     toml = Toml({"series.language": value})
-    return Case(f"series.language-{name}", "metadata", refused("E001", "book.toml", toml.line("series.language")), toml=toml)
+    return Case(
+        f"series.language-{name}",
+        "metadata",
+        refused("E001", "book.toml", toml.line("series.language")),
+        toml=toml,
+    )
 
 
 def _not_utf8_front(key: str, line: int) -> Case:
     text = chapter(**({"title": "X"} if key == "title" else {key: "X"})).encode()
     marker = b"title: X" if key == "title" else f"{key}: X".encode()
     data = text.replace(marker, marker[:-1] + b"Caf\xe9 \xff\xfe")
-    return Case(f"front.{key}-not-utf8", "metadata", refused("E001", "01-anfang.md", line), files={CHAPTER: data})
+    return Case(
+        f"front.{key}-not-utf8", "metadata", refused("E001", "01-anfang.md", line), files={CHAPTER: data}
+    )
 
 
 CASES = [
@@ -123,21 +130,31 @@ CASES = [
         "chapter-text-not-utf8",
         "metadata",
         refused("E001", "01-anfang.md", 6),
-        files={CHAPTER: chapter("Erste Zeile.\nZweite Zeile mit \xff.").encode().replace(b"\xc3\xbf", b"\xff")},
+        files={
+            CHAPTER: chapter("Erste Zeile.\nZweite Zeile mit \xff.").encode().replace(b"\xc3\xbf", b"\xff")
+        },
     ),
     # Front matter that is plain and valid, yet full of characters the contexts treat specially.
     Case(
         "front-matter-quotes-and-ampersands",
         "metadata",
         ok(),
-        files={CHAPTER: chapter(title="Q&A: „Wer?“ & 'Was?' <b>", subtitle="a < b > c", summary="50 % & mehr")},
+        files={
+            CHAPTER: chapter(title="Q&A: „Wer?“ & 'Was?' <b>", subtitle="a < b > c", summary="50 % & mehr")
+        },
         pdf=True,
     ),
     Case(
         "series-values-quotes-and-ampersands",
         "metadata",
         ok(),
-        toml=Toml({"series.title": "Tom & Jerry <3", "series.publisher": "A & B \"Verlag\"", "series.subjects": ["C++ & C#", "<Sachbuch>"]}),
+        toml=Toml(
+            {
+                "series.title": "Tom & Jerry <3",
+                "series.publisher": 'A & B "Verlag"',
+                "series.subjects": ["C++ & C#", "<Sachbuch>"],
+            }
+        ),
         pdf=True,
     ),
 ]

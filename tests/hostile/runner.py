@@ -175,7 +175,7 @@ def invoke(args: list[str]) -> Invocation:
 def _child(case: Case, project: Path, report: Path) -> None:
     """Body of the forked child: run build then check, write the result as JSON."""
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.chdir(project)
@@ -276,7 +276,7 @@ def run_cases(
         time.sleep(0.01)
         for job in list(running):
             done, status = os.waitpid(job.pid, os.WNOHANG)
-            late = time.perf_counter() - job.started > job.case.timeout
+            late = time.perf_counter() - job.started > job.case.seconds
             if not done and late:
                 os.kill(job.pid, signal.SIGKILL)
                 os.waitpid(job.pid, 0)

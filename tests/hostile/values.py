@@ -6,7 +6,9 @@ from __future__ import annotations
 from .case import Case, Raw, Toml, ok, refused
 
 
-def _key(name: str, key: str, value: object, *, pdf: bool = False, extra: dict[str, object] | None = None) -> Case:
+def _key(
+    name: str, key: str, value: object, *, pdf: bool = False, extra: dict[str, object] | None = None
+) -> Case:
     toml = Toml({key: value, **(extra or {})})
     return Case(name, "values", refused("E001", "book.toml", toml.line(key)), toml=toml, pdf=pdf)
 
@@ -44,11 +46,46 @@ CASES = [
     _key("bleed-1e9", "print.bleed_mm", Raw("1e9")),
     _key("bleed-bool", "print.bleed_mm", Raw("true")),
     _key("margin-nan", "print.inner_margin_mm", Raw("nan"), pdf=True),
-    _key("custom-trim-huge-width", "print.width_mm", Raw("1e9"), pdf=True, extra={**CUSTOM, "print.height_mm": Raw("200.0")}),
-    _key("custom-trim-negative-height", "print.height_mm", Raw("-5.0"), pdf=True, extra={**CUSTOM, "print.width_mm": Raw("120.0")}),
-    _key("custom-trim-nan", "print.width_mm", Raw("nan"), pdf=True, extra={**CUSTOM, "print.height_mm": Raw("200.0")}),
-    _key("custom-trim-zero", "print.width_mm", Raw("0.0"), pdf=True, extra={**CUSTOM, "print.height_mm": Raw("200.0")}),
-    _key("custom-trim-margins-wider-than-page", "print.inner_margin_mm", Raw("45.0"), pdf=True, extra={**CUSTOM, "print.width_mm": Raw("80.0"), "print.height_mm": Raw("120.0"), "print.outer_margin_mm": Raw("45.0")}),
+    _key(
+        "custom-trim-huge-width",
+        "print.width_mm",
+        Raw("1e9"),
+        pdf=True,
+        extra={**CUSTOM, "print.height_mm": Raw("200.0")},
+    ),
+    _key(
+        "custom-trim-negative-height",
+        "print.height_mm",
+        Raw("-5.0"),
+        pdf=True,
+        extra={**CUSTOM, "print.width_mm": Raw("120.0")},
+    ),
+    _key(
+        "custom-trim-nan",
+        "print.width_mm",
+        Raw("nan"),
+        pdf=True,
+        extra={**CUSTOM, "print.height_mm": Raw("200.0")},
+    ),
+    _key(
+        "custom-trim-zero",
+        "print.width_mm",
+        Raw("0.0"),
+        pdf=True,
+        extra={**CUSTOM, "print.height_mm": Raw("200.0")},
+    ),
+    _key(
+        "custom-trim-margins-wider-than-page",
+        "print.inner_margin_mm",
+        Raw("45.0"),
+        pdf=True,
+        extra={
+            **CUSTOM,
+            "print.width_mm": Raw("80.0"),
+            "print.height_mm": Raw("120.0"),
+            "print.outer_margin_mm": Raw("45.0"),
+        },
+    ),
     _key("trim-unknown", "print.trim", "a0"),
     _key("language-xx", "series.language", "xx"),
     _key("language-script", "series.language", "de<script>"),
@@ -60,10 +97,27 @@ CASES = [
     _key("isbn-too-long", "isbn.ebook", "978316148410000"),
     _key("subjects-not-strings", "series.subjects", Raw("[1, 2]")),
     _key("crop-marks-string", "print.crop_marks", "ja"),
-    Case("book-toml-not-toml", "values", refused("E001", "book.toml", 2), files={"manuscript/book.toml": '[series]\ntitle = "offen\n'}),
+    Case(
+        "book-toml-not-toml",
+        "values",
+        refused("E001", "book.toml", 2),
+        files={"manuscript/book.toml": '[series]\ntitle = "offen\n'},
+    ),
     Case("book-toml-empty", "values", refused("E001", "book.toml"), files={"manuscript/book.toml": ""}),
     Case("unknown-key", "values", refused("E001", "book.toml", 7), toml=Toml({"series.colour": "rot"})),
-    Case("trim-preset-ok", "values", ok(), toml=Toml({"print.trim": "a5", "print.bleed_mm": Raw("3.0")}), pdf=True),
-    Case("custom-trim-ok", "values", ok(), toml=Toml({"print.trim": "custom", "print.width_mm": Raw("130.0"), "print.height_mm": Raw("200.0")}), pdf=True),
+    Case(
+        "trim-preset-ok",
+        "values",
+        ok(),
+        toml=Toml({"print.trim": "a5", "print.bleed_mm": Raw("3.0")}),
+        pdf=True,
+    ),
+    Case(
+        "custom-trim-ok",
+        "values",
+        ok(),
+        toml=Toml({"print.trim": "custom", "print.width_mm": Raw("130.0"), "print.height_mm": Raw("200.0")}),
+        pdf=True,
+    ),
     Case("number-roman-range-top", "values", ok(), toml=Toml({"volume.number": Raw("12")})),
 ]
