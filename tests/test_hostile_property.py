@@ -3,7 +3,8 @@ valid EPUB or a clear refusal, never a traceback, a hang or exit 70.
 
 Every example is built like a corpus case (a forked child, audit hook on); the
 EPUBs it accepts are checked by EPUBCheck in one batch afterwards.
-Derandomised, so CI tries the same examples every run.
+Derandomised, so CI tries the same examples every run; not shrunk, since every
+example is a real build (the first failing one is reported as it was drawn).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from hostile.case import AUTHOR_PAGE, CHAPTER, SECRET, Case, Outcome, Toml, chapter
 from hostile.runner import Result, run_cases
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 # TOML strings hold any Unicode scalar value (control characters escaped); surrogates cannot be encoded.
@@ -75,6 +76,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     deadline=None,
     derandomize=True,
     database=None,
+    # No shrinking: each example is a real build (seconds), and shrinking may try hundreds.
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
@@ -102,7 +105,8 @@ def test_arbitrary_unicode_builds_or_is_refused_clearly(case: Case, workdir: Pat
 
 def test_accepted_examples_pass_epubcheck(epub_batch) -> None:
     """Runs after the property: every EPUB it accepted, in one EPUBCheck batch."""
-    assert len(tried) >= 60, "the property test ran first and tried its examples"
+    assert tried, "the property test runs first and tries its examples"
+    assert accepted, "no example was built at all"
     messages = epub_batch.messages([epub for epub, _ in accepted])
     failures = {what: messages[epub] for epub, what in accepted if messages[epub]}
     assert failures == {}

@@ -70,7 +70,7 @@ CASES = [
     _deep("blockquote-2000", _quote(2000)),
     _deep("raw-divs-400", _divs(400)),
     _deep("raw-divs-2000", _divs(2000)),
-    _deep("emphasis-links-400", "[" * 400 + "x" + "](https://example.org/)" * 400),
+    _deep("ordered-list-400", "\n".join("   " * level + "1. Punkt" for level in range(400))),
     Case("list-8", "nesting", ok(), files={CHAPTER: chapter(_list(8))}),
     Case("blockquote-8", "nesting", ok(), files={CHAPTER: chapter(_quote(8))}),
     Case("unbroken-100k-in-text", "huge", ok(), files={CHAPTER: chapter(f"Davor {UNBROKEN_100K} danach.")}),
@@ -106,7 +106,7 @@ CASES = [
         toml=Toml({"volume.title": UNBROKEN_100K}),
     ),
     Case("many-chapters", "huge", ok(), files=_many_chapters(150), timeout=60),
-    Case("many-volumes", "huge", ok(), setup=_many_volumes),
+    Case("many-volumes", "huge", ok(), setup=_many_volumes, timeout=60),
     Case("big-chapter", "huge", ok(), files={CHAPTER: chapter(BIG_TEXT)}, timeout=60),
     Case(
         "chapter-over-size-limit",
