@@ -106,8 +106,11 @@ def recording() -> Iterator[list[tuple[str, str]]]:
 def _weasyprint_font(path: str) -> bool:
     """WeasyPrint writes the fonts of @font-face rules (already fetched from styles/ through
     the project fetcher) into a temporary folder ``weasyprint-*`` for Fontconfig to read."""
-    folder = Path(path).parent
-    return folder.parent == Path(_real(tempfile.gettempdir())) and folder.name.startswith("weasyprint-")
+    temporary = Path(_real(tempfile.gettempdir()))
+    return any(
+        folder.parent == temporary and folder.name.startswith("weasyprint-")
+        for folder in (Path(path), Path(path).parent)
+    )
 
 
 def outside(seen: list[tuple[str, str]], project: Path) -> list[str]:
