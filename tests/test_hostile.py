@@ -295,7 +295,7 @@ def test_files_opened_outside_the_project(
     """Over the whole corpus, no file outside the allowed places was opened (count printed)."""
     opened = {ident: r.opened_outside for ident, r in corpus.items() if r.opened_outside}
     total = sum(len(paths) for paths in opened.values())
-    assert sum(r.opened for r in corpus.values()) > 1000, "the audit hook recorded (almost) nothing"
+    assert all(r.opened for r in corpus.values() if r.build.exit_code == 0), "the audit hook recorded nothing"
     with capsys.disabled():
         print(f"\nhostile corpus: files opened outside the allowed places: {total}")
     assert opened == {}
