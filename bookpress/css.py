@@ -27,6 +27,8 @@ from .errors import BookErrors, Problem
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_FUNCTIONS = ("url", "src")  # src() is the CSS Values 4 spelling of url()
+# Functions whose quoted strings are image addresses too: image-set("a.png" 1x, "b.png" 2x).
+_IMAGE_FUNCTIONS = ("image-set", "-webkit-image-set", "image", "cross-fade")
 
 
 class Reference(NamedTuple):
@@ -85,9 +87,21 @@ def _urls(
         elif isinstance(node, ast.URLToken):
             yield node.value, where
         elif isinstance(node, ast.FunctionBlock):
+            strings = [t for t in node.arguments if isinstance(t, ast.StringToken)]
             if node.lower_name in _URL_FUNCTIONS:
-                strings = [t for t in node.arguments if isinstance(t, ast.StringToken)]
                 yield (strings[0].value if strings else ""), where
+            elif node.lower_name in _IMAGE_FUNCTIONS:
+                for string in strings:
+                    yield string.value, where
+            elif node.lower_name == "local":
+                problems.append(
+                    Problem(
+                        "local() takes a font from the computer that builds, which differs from "
+                        "machine to machine; name a font file in styles/fonts with url()",
+                        file,
+                        where,
+                    )
+                )
             yield from _urls(node.arguments, problems, file=file, line=line)
         elif isinstance(node, ast.AtRule):
             if node.lower_at_keyword == "import":

@@ -283,6 +283,9 @@ def test_unreferenced_font_is_not_packed(project: Callable, outside: Path, tmp_p
         ("base.css", 'body { background: url("../../../etc/passwd"); }', "climbs out"),
         ("base.css", 'body { background: url("%2e%2e/%2e%2e/etc/passwd"); }', "climbs out"),
         ("print.css", "@font-face { font-family: X; src: url(//example.org/x.otf); }", "absolute path"),
+        ("base.css", 'body { background: image-set("https://example.org/x.png" 1x); }', "URL scheme"),
+        ("base.css", 'body { background: -webkit-image-set("/etc/passwd" 2x); }', "absolute path"),
+        ("fonts.css", '@font-face { font-family: X; src: local("DejaVu Sans"); }', "local()"),
     ],
 )
 def test_stylesheet_references_outside(project: Callable, sheet: str, css: str, expected: str) -> None:
