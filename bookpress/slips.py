@@ -11,7 +11,8 @@ escapes are undone, so a ``\\*`` the author escaped is not seen here. Code
 * ``![`` left in the text is an image Markdown did not recognise (E023).
 * ``](`` or ``][`` left in the text is a link Markdown did not recognise:
   a parenthesis not closed, or a reference ``[text][name]`` never defined
-  (E013).
+  (E013); so is a ``[`` followed by ``(https://…``, ``(mailto:…`` or ``(#…``
+  with no ``]`` between them (the bracket after the link text forgotten).
 * A run of ``*`` or ``_`` directly before a word and not after one
   (``**Wort``, ``*Wort``, ``_Wort``) is emphasis that was never closed
   (E044). A run after a word (a note marker ``Text*``), inside a word
@@ -30,6 +31,8 @@ CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp"})
 _NOTE = re.compile(r"\[\^([^\]\s\[]{1,200})\]")  # bounded: no rescans to the end of the text
 _IMAGE = re.compile(r"!\[")
 _LINK = re.compile(r"\]\(|\]\[")
+# "[text(https://…)": the "]" forgotten; the text between is bounded, so each "[" costs little.
+_UNCLOSED = re.compile(r"\[(?!\^)[^\[\]\n]{0,300}?\((?=https?://|mailto:|#)")
 _RUN = re.compile(r"\*+|_+")
 
 
@@ -81,6 +84,20 @@ def find(text: str) -> list[Slip]:
                 Slip(
                     f"link '{shown}' was left as text; write [text](https://…) with every bracket "
                     "and parenthesis closed, or define the reference [name]: https://…",
+                    shown,
+                ),
+            )
+        )
+    for match in _UNCLOSED.finditer(text):
+        if match.start() > 0 and text[match.start() - 1] == "!":
+            continue  # an image: "![" is reported above
+        shown = _context(text, match.start())
+        found.append(
+            (
+                match.start(),
+                Slip(
+                    f"link '{shown}' was left as text: the ']' after the link text is missing; "
+                    "write [text](https://…)",
                     shown,
                 ),
             )
