@@ -86,11 +86,24 @@ class Reader:
         return Resources(self.files, self.links)
 
     def stylesheets(self) -> None:
-        """The project's stylesheets in styles/ that exist, and what they use."""
+        """The project's stylesheets in styles/, and what they use; each edition needs its own,
+        so a missing one is a problem here, where ``check`` sees it too."""
+        where = Where(self.gate.root / "styles")
+        try:
+            self.gate.folder("styles", named_by=where, what="the styles folder")
+        except BookError as error:
+            self.problems.extend(error)
+            return
         for name in STYLESHEETS:
             path = self.gate.root / "styles" / name
             if path.is_symlink() or path.exists():
                 self._file(f"styles/{name}", Where(path), what="stylesheet")
+            else:
+                self.problems.add(
+                    f"the stylesheet styles/{name} is missing; a project made by `bookpress init` "
+                    "has one to start from",
+                    file=path,
+                )
 
     def image(self, path: Path, *, named_by: Where, what: str = "image") -> str | None:
         """Read and check the image at the real ``path`` (already confined); its project path,

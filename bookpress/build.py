@@ -25,7 +25,7 @@ from .lint import Finding, Report, lint_project
 from .model import Book, Volume, edition_filename, roman, volume_number
 from .output import TEMP_PREFIX, locked, remove_stale_temporaries, write_atomically, write_together
 from .renderers import PROFILES, Profile
-from .values import LAST_EPOCH
+from .values import source_date_epoch
 
 T = TypeVar("T")
 
@@ -166,19 +166,8 @@ def select_profiles(formats: tuple[str, ...], names: tuple[str, ...]) -> list[Pr
 
 
 def timestamp(volume: Volume) -> dt.datetime:
-    """The time recorded in the files: SOURCE_DATE_EPOCH if set, else the volume's date.
-
-    SOURCE_DATE_EPOCH must be ASCII digits (str.isdigit would take other scripts' digits)
-    and no later than the last second a ZIP entry can record (end of 2107).
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not (len(epoch) <= len(str(LAST_EPOCH)) and epoch.isascii() and epoch.isdigit()):
-            raise BookError("SOURCE_DATE_EPOCH must be whole seconds since 1970, written in digits 0-9")
-        if int(epoch) > LAST_EPOCH:
-            raise BookError(
-                f"SOURCE_DATE_EPOCH must be at most {LAST_EPOCH} (2107-12-31, the last date a ZIP "
-                "file can record)"
-            )
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    """The time recorded in the files: SOURCE_DATE_EPOCH if set, else the volume's date."""
+    epoch = source_date_epoch(os.environ)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
     return dt.datetime.combine(volume.date, dt.time())

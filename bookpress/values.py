@@ -12,6 +12,9 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
+
+from .errors import BookError
 
 # Languages the typography supports: primary subtag -> region subtags it accepts.
 # Adding a language means adding its rules (typography, labels, hyphenation) and a row here.
@@ -108,3 +111,23 @@ def number_problem(value: float, bounds: tuple[float, float], unit: str = "") ->
     if not low <= value <= high:
         return f"must be between {low:g} and {high:g}{suffix}"
     return None
+
+
+def source_date_epoch(environ: Mapping[str, str]) -> int | None:
+    """The seconds of ``SOURCE_DATE_EPOCH`` in ``environ``, or None when it is unset or blank.
+
+    Only ASCII digits count (str.isdigit would take other scripts' digits), and no
+    later than the last second a ZIP entry can record (end of 2107). The error never
+    repeats the value: it may be anything.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    if not (len(epoch) <= len(str(LAST_EPOCH)) and epoch.isascii() and epoch.isdigit()):
+        raise BookError("SOURCE_DATE_EPOCH must be whole seconds since 1970, written in digits 0-9")
+    if int(epoch) > LAST_EPOCH:
+        raise BookError(
+            f"SOURCE_DATE_EPOCH must be at most {LAST_EPOCH} (2107-12-31, the last date a ZIP "
+            "file can record)"
+        )
+    return int(epoch)

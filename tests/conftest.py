@@ -17,7 +17,7 @@ BOOKS = Path(__file__).resolve().parent / "books"
 def copy_project(name: str, target: Path) -> Path:
     """A fixture book from tests/books, with the project's styles, in ``target``."""
     shutil.copytree(BOOKS / name, target)
-    shutil.copytree(REPO / "styles", target / "styles")
+    shutil.copytree(REPO / "styles", target / "styles", dirs_exist_ok=True)
     return target
 
 

@@ -25,7 +25,7 @@ from bookpress.model import volume_number
 from bookpress.preview import volume_page
 from bookpress.renderers import html, pdf_html
 from bookpress.typography import smarten, smarten_segments
-from conftest import REPO, replace_in
+from conftest import REPO, copy_project, replace_in
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HOSTILE = "de\"><script>alert('lang')</script><x a='"
@@ -201,9 +201,9 @@ def test_control_character_in_front_matter_stops_the_build_cleanly(project, tmp_
 
 
 @pytest.fixture(scope="module")
-def hostile_book():
+def hostile_book(tmp_path_factory: pytest.TempPathFactory):
     """The minimal fixture book, its language replaced after loading (the loader refuses it)."""
-    book = load_book(REPO / "tests" / "books" / "minimal")
+    book = load_book(copy_project("minimal", tmp_path_factory.mktemp("lang") / "minimal"))
     return replace(book, series=replace(book.series, language=HOSTILE))
 
 

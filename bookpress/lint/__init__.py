@@ -108,6 +108,7 @@ def lint_project(root: Path) -> Report:
     findings += list(project.unlisted(config, manuscript))
     findings += list(project.placeholder_isbns(config))
     findings += list(project.chapter_numbers(config))
+    findings += list(project.environment())
     volumes = chapters = 0
     book: Book | None = None
     refused: set[Finding] = set()

@@ -3,6 +3,7 @@ placeholder ISBNs, listed chapters whose file number disagrees with their positi
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import suppress
@@ -12,6 +13,7 @@ from ..config import Config, normalise_isbn
 from ..errors import BookError, Collector, Problem
 from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
 from ..manuscript import chapter_paths
+from ..values import source_date_epoch
 from .finding import Finding
 
 # What `bookpress new` writes until the author has real ISBNs: checksum-valid, so the
@@ -98,6 +100,15 @@ def placeholder_isbns(config: Config) -> Iterator[Finding]:
                     f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
                     "enter the real ISBN before publishing",
                 )
+
+
+def environment() -> Iterator[Finding]:
+    """E001 an environment setting the build would refuse (SOURCE_DATE_EPOCH); it has no
+    file, so the finding is placed at the variable's name."""
+    try:
+        source_date_epoch(os.environ)
+    except BookError as error:
+        yield Finding(Path("SOURCE_DATE_EPOCH"), 1, 1, "E001", error.problem.message)
 
 
 def chapter_numbers(config: Config) -> Iterator[Finding]:

@@ -38,6 +38,10 @@ def allowed_places(project: Path) -> tuple[str, ...]:
     - /usr/share/zoneinfo: time zone data (zoneinfo, datetime)
     - /dev/null: what subprocess and logging may open for nothing
     - /proc/self: a process reading its own state (memory, open files)
+    - the installed packages' metadata folders (``*.dist-info``, ``*.egg-info``) on
+      sys.path: Python-Markdown finds its extensions through entry points, which
+      reads every distribution's ``entry_points.txt`` (bookpress's own lies beside
+      its package in an editable install)
     """
     paths = sysconfig.get_paths()
     places = {
@@ -52,8 +56,19 @@ def allowed_places(project: Path) -> tuple[str, ...]:
         "/usr/share/zoneinfo",
         "/dev/null",
         "/proc/self",
+        *_metadata_folders(),
     }
     return tuple(sorted(places))
+
+
+def _metadata_folders() -> list[str]:
+    """The distribution metadata folders directly in the sys.path entries."""
+    found = []
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        if folder.is_dir():
+            found += [_real(p) for p in folder.iterdir() if p.suffix in (".dist-info", ".egg-info")]
+    return found
 
 
 def is_allowed(path: str, places: tuple[str, ...]) -> bool:
