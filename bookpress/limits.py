@@ -23,6 +23,7 @@ HTML nest too); :func:`bookpress.sanitise.depth` measures that.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 MAX_DEPTH = 50  # levels of lists, block quotes and indentation, and of elements in the XHTML
 TAB = 4  # Python-Markdown's tab_length: one level of list nesting
@@ -60,19 +61,27 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MARKER = re.compile(r"(?:>|[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))")
 
 
-def deepest_line(body: str) -> tuple[int, int] | None:
-    """(0-based line index, depth) of the first line nested deeper than MAX_DEPTH, or None."""
+def fenced_lines(body: str) -> Iterator[tuple[int, str, bool]]:
+    """Each line of ``body`` with its 0-based index and whether it belongs to a fenced code
+    block (the fences included): such lines are code, not Markdown, for every rule here."""
     fence: str | None = None
     for index, line in enumerate(body.split("\n")):
         opening = _FENCE.match(line)
         if fence is not None:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
                 fence = None
-            continue
-        if opening:
+            yield index, line, True
+        elif opening:
             fence = opening.group(1)
-            continue
-        level = line_depth(line)
+            yield index, line, True
+        else:
+            yield index, line, False
+
+
+def deepest_line(body: str) -> tuple[int, int] | None:
+    """(0-based line index, depth) of the first line nested deeper than MAX_DEPTH, or None."""
+    for index, line, code in fenced_lines(body):
+        level = 0 if code else line_depth(line)
         if level > MAX_DEPTH:
             return index, level
     return None
@@ -152,17 +161,9 @@ _INLINE_MARKUP = re.compile(r"[*_`\[<&\\]")
 def heavy_paragraph(body: str) -> tuple[int, int] | None:
     """(0-based first line, markup characters) of the first paragraph holding more than
     MAX_PARAGRAPH_MARKUP markup characters (``* _ ` [ < & \\``), or None; one pass."""
-    fence: str | None = None
     start, markup = 0, 0
-    for index, line in enumerate(body.split("\n")):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
-        if opening or not line.strip():
+    for index, line, code in fenced_lines(body):
+        if code or not line.strip():
             start, markup = index + 1, 0
             continue
         markup += len(_INLINE_MARKUP.findall(line))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import BookError
 from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
+from ..limits import fenced_lines
 
 Position = tuple[int, int]  # (line, column), both 1-based
 
@@ -27,7 +28,6 @@ CODE = "x"  # a masked character that stands for a word (code, URL), as in typog
 # Comments and code spans are found by plain scanning instead (see _mask_comments and
 # _mask_code_spans): their lazy patterns rescanned the rest of the text from every opener.
 _SILENCE = re.compile(r"<!--\s*+bookpress:\s*+ignore\s([A-Z0-9,\s]*+)-->")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 # The closing sequence and trailing blanks may only start where a run of blanks starts:
 # tried inside the run, they rescanned it from every position.
@@ -136,20 +136,11 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, int], str]:
 
 def _mask(body: str, first: int) -> dict[int, str]:
     """Body lines by number, comments as DELETED, code spans as CODE; code blocks left out."""
-    body = _mask_comments(body)
-    masked: dict[int, str] = {}
-    fence: str | None = None
-    for number, line in enumerate(body.split("\n"), first):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        masked[number] = _mask_code_spans(line)
-    return masked
+    return {
+        first + index: _mask_code_spans(line)
+        for index, line, code in fenced_lines(_mask_comments(body))
+        if not code
+    }
 
 
 def _mask_comments(body: str) -> str:
