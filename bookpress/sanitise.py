@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from .xhtml import OPS, XHTML
+from .xhtml import OPS, XHTML, drop
 
 XML = "http://www.w3.org/XML/1998/namespace"
 
@@ -148,7 +148,7 @@ def check(tree: etree._Element) -> list[Refusal]:
     refusals: list[Refusal] = []
     for node in list(tree.iterdescendants()):
         if isinstance(node, etree._Comment):
-            _drop(node)
+            drop(node)
         elif isinstance(node, etree._ProcessingInstruction):
             refusals.append(
                 Refusal(f"processing instruction <?{node.target} …?> is not allowed; remove it", "<?")
@@ -225,18 +225,6 @@ def _prefix(element: etree._Element, namespace: str | None) -> str:
         if uri == namespace and prefix:
             return f"{prefix}:"
     return "{" + namespace + "}"
-
-
-def _drop(node: etree._Element) -> None:
-    """Remove a node and keep the text that follows it."""
-    parent = node.getparent()
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def depth(tree: etree._Element) -> int:

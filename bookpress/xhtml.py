@@ -98,7 +98,7 @@ def rewrite_footnotes(tree: etree._Element, anchor: str) -> None:
             continue  # defined but never called: the linter reports it
         number = numbers[key]
         for back in item.findall(f".//{{{XHTML}}}a[@class='footnote-backref']"):
-            _drop(back)
+            drop(back)
         aside = etree.Element(
             f"{{{XHTML}}}aside",
             {
@@ -129,7 +129,7 @@ def rewrite_footnotes(tree: etree._Element, anchor: str) -> None:
         tree.insert(index + offset, aside)
 
 
-def _drop(element: etree._Element) -> None:
+def drop(element: etree._Element) -> None:
     """Remove an element but keep its tail text."""
     parent = element.getparent()
     previous = element.getprevious()
