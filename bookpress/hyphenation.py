@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Collector
-from .gate import MAX_LIST_BYTES, Gate, Where, decode_utf8, read_regular
+from .gate import MAX_LIST_BYTES, Gate, Where, decode_utf8
 
 SOFT_HYPHEN = "\u00ad"
 VOWELS = frozenset("aeiouyäöüéèêàâáíóúAEIOUYÄÖÜÉ")
@@ -75,20 +75,16 @@ class Exceptions:
             yield Piece(text[end:], "text")
 
 
-def read_list(path: Path, *, gate: Gate | None = None) -> tuple[str, ...]:
+def read_list(path: Path, *, gate: Gate) -> tuple[str, ...]:
     """Read a hyphenation list; every malformed line is reported with its line number.
 
     The file is read through ``gate`` (inside the project, a regular file, at most
-    :data:`~bookpress.gate.MAX_LIST_BYTES`), or without one still only if it is a regular
-    file of that size: a list that is a link to elsewhere is refused before a line is shown.
+    :data:`~bookpress.gate.MAX_LIST_BYTES`): a list that is a link to elsewhere is refused
+    before a line is shown.
     """
     problems = Collector()
     entries = []
-    where = Where(path)
-    if gate is not None:
-        data = gate.read_found(path, named_by=where, limit=MAX_LIST_BYTES, what="hyphenation list")
-    else:
-        data = read_regular(path, limit=MAX_LIST_BYTES, named_by=where, what="hyphenation list")
+    data = gate.read_found(path, named_by=Where(path), limit=MAX_LIST_BYTES, what="hyphenation list")
     for number, line in enumerate(decode_utf8(data, file=path).splitlines(), 1):
         entry = line.split("#", 1)[0].strip()
         if not entry:

@@ -26,11 +26,15 @@ def manuscript_dir(root: Path) -> Path:
     return root / "manuscript"
 
 
-def load_book(root: Path) -> Book:
-    """Read ``root/manuscript`` into a Book; raise BookErrors with every problem found."""
+def load_book(root: Path, *, config: Config | None = None, gate: Gate | None = None) -> Book:
+    """Read ``root/manuscript`` into a Book; raise BookErrors with every problem found.
+
+    ``check`` passes the settings and the gate it already has, so that ``book.toml`` is
+    parsed once and every file is read once (the gate keeps what it read).
+    """
     root = root.resolve()
-    config = load_config(manuscript_dir(root) / "book.toml")
-    gate = Gate(root)
+    config = config or load_config(manuscript_dir(root) / "book.toml")
+    gate = gate or Gate(root)
     problems = Collector()
     reader = Reader(gate, problems)
     converter = Converter(root, hyphenation=_hyphenation(gate, problems), images=reader.image)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import Config, VolumeConfig
 from .errors import BookError, Collector
-from .gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
+from .gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8
 from .values import MAX_SUBTITLE_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, text_problem
 
 FRONT_KEYS = ("title", "subtitle", "summary")
@@ -42,12 +42,10 @@ class Source:
 
 
 def chapter_paths(
-    config: Config, volume: VolumeConfig, manuscript: Path, problems: Collector, *, gate: Gate | None = None
+    config: Config, volume: VolumeConfig, manuscript: Path, problems: Collector, *, gate: Gate
 ) -> list[Path]:
     """The chapter files of a volume in reading order, each resolved and confined to the
-    project by the gate (default: one for the folder holding ``manuscript``); problems are
-    collected."""
-    gate = gate or Gate(manuscript.parent)
+    project by the gate; problems are collected."""
     named_by = Where(config.path, config.locator.find(("volumes", volume.index, "dir")), f"{volume.key}.dir")
     try:
         folder = gate.folder(volume.dir, base=manuscript, named_by=named_by, what="chapter folder")
@@ -128,20 +126,11 @@ def _by_prefix(
     return [by_position[position] for position in sorted(by_position)]
 
 
-def read_source(
-    path: Path, problems: Collector, *, gate: Gate | None = None, named_by: Where | None = None
-) -> Source | None:
-    """Read a Markdown file and split off its front matter; None if it cannot be used.
-
-    With a ``gate`` the file must lie in its project; without, it must still be a regular
-    file within :data:`~bookpress.gate.MAX_SOURCE_BYTES` (nothing hangs on a FIFO).
-    """
-    named_by = named_by or Where(path)
+def read_source(path: Path, problems: Collector, *, gate: Gate) -> Source | None:
+    """Read a Markdown file through the gate and split off its front matter; None if it
+    cannot be used."""
     try:
-        if gate is not None:
-            data = gate.read_found(path, named_by=named_by, limit=MAX_SOURCE_BYTES, what="Markdown file")
-        else:
-            data = read_regular(path, limit=MAX_SOURCE_BYTES, named_by=named_by, what="Markdown file")
+        data = gate.read_found(path, named_by=Where(path), limit=MAX_SOURCE_BYTES, what="Markdown file")
         text = decode_utf8(data, file=path)
     except BookError as error:
         problems.extend(error)

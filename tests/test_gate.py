@@ -497,13 +497,13 @@ def test_image_whose_bytes_do_not_match_its_name(project: Callable, name: str) -
     assert (problem.file, problem.line) == (chapter, 6) and "whatever its name says" in problem.message
 
 
-def test_lists_and_sources_without_a_gate_still_refuse_fifos(tmp_path: Path) -> None:
+def test_lists_and_lint_sources_refuse_fifos(tmp_path: Path) -> None:
     from bookpress.hyphenation import read_list
     from bookpress.lint.source import read_text
 
     os.mkfifo(tmp_path / "rohr.txt")
     with pytest.raises(BookError, match="not a regular file"):
-        finishes(lambda: read_list(tmp_path / "rohr.txt"))
+        finishes(lambda: read_list(tmp_path / "rohr.txt", gate=Gate(tmp_path)))
     assert finishes(lambda: read_text(tmp_path / "rohr.txt")) is None
 
 

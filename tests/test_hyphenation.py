@@ -8,6 +8,7 @@ import pyphen
 import pytest
 
 from bookpress.errors import BookError, Collector
+from bookpress.gate import Gate
 from bookpress.hyphenation import (
     SOFT_HYPHEN,
     Exceptions,
@@ -36,7 +37,7 @@ def test_list_errors_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "hyphenation.txt"
     path.write_text("# comment\nFort-schritt\n\nDeutsch--land  # typo\n", encoding="utf-8")
     with pytest.raises(BookError) as caught:
-        read_list(path)
+        read_list(path, gate=Gate(tmp_path))
     assert [(p.file, p.line) for p in caught.value.problems] == [(path, 4)]
 
 

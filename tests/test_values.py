@@ -18,6 +18,7 @@ from bookpress import values
 from bookpress.build import BuildOptions, build, timestamp
 from bookpress.cover import CoverText, cover_layout
 from bookpress.errors import BookError, Collector
+from bookpress.gate import Gate
 from bookpress.lint.source import read_text
 from bookpress.loader import load_book
 from bookpress.manuscript import read_source
@@ -140,7 +141,7 @@ def chapter(tmp_path: Path, front: str) -> Path:
 
 def front_problems(path: Path) -> list[str]:
     problems = Collector()
-    read_source(path, problems)
+    read_source(path, problems, gate=Gate(path.parent))
     return [problem.format() for problem in problems.problems]
 
 

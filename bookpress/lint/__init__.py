@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import BookError
+from ..gate import Gate
 from ..loader import load_book, manuscript_dir
 from ..model import Book
 from . import images, project, rules
@@ -96,16 +97,16 @@ def lint_project(root: Path) -> Report:
     root = root.resolve()
     _resolved.cache_clear()  # links may have changed since the last run (watch, preview)
     manuscript = manuscript_dir(root)
+    gate = Gate(root)  # shared by the rules and the loader below: each file is read once
     try:
         config = load_config(manuscript / "book.toml")
     except BookError as error:
-        findings = [project.from_problem(p, manuscript / "book.toml") for p in error.problems]
+        findings = [project.from_problem(p, manuscript / "book.toml", gate) for p in error.problems]
         return _report(findings, {}, frozenset(), files=0, refused=frozenset(findings))
-    texts = [
-        text for path in project.used_sources(config, manuscript) if (text := read_text(path)) is not None
-    ]
+    used = project.used_sources(config, manuscript, gate)
+    texts = [text for path in used if (text := read_text(path, gate=gate)) is not None]
     findings = _text_findings(texts, config)
-    findings += list(project.unlisted(config, manuscript))
+    findings += list(project.unlisted(config, manuscript, used, gate))
     findings += list(project.placeholder_isbns(config))
     findings += list(project.chapter_numbers(config))
     findings += list(project.environment())
@@ -113,19 +114,19 @@ def lint_project(root: Path) -> Report:
     book: Book | None = None
     refused: set[Finding] = set()
     try:
-        book = load_book(root)
+        book = load_book(root, config=config, gate=gate)
         volumes, chapters = len(book.volumes), sum(len(v.chapters) for v in book.volumes)
     except BookError as error:
         # The build and the rules above may both find a thing; keep the rule's finding.
         seen = {(_resolved(f.file), f.line, f.code): f for f in findings}
         for problem in error.problems:
-            finding = project.from_problem(problem, config.path)
+            finding = project.from_problem(problem, config.path, gate)
             key = (_resolved(finding.file), finding.line, finding.code)
             refused.add(seen.get(key, finding))
             if key not in seen:
                 findings.append(finding)
     silenced_by_file = {text.path.resolve(): text.silenced for text in texts}
-    silenced_by_file.update(_unused_file_silences(findings, silenced_by_file))
+    silenced_by_file.update(_unused_file_silences(findings, silenced_by_file, gate))
     return _report(
         findings,
         silenced_by_file,
@@ -154,14 +155,14 @@ def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
 
 
 def _unused_file_silences(
-    findings: list[Finding], known: dict[Path, frozenset[str]]
+    findings: list[Finding], known: dict[Path, frozenset[str]], gate: Gate
 ) -> dict[Path, frozenset[str]]:
     """Silencing comments in files the build does not read (for W003 on drafts)."""
     extra: dict[Path, frozenset[str]] = {}
     for finding in findings:
         path = _resolved(finding.file)
         if path not in known and path not in extra and path.suffix == ".md":
-            text = read_text(path)
+            text = read_text(path, gate=gate)
             extra[path] = text.silenced if text is not None else frozenset()
     return extra
 

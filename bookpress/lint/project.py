@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Config, normalise_isbn
 from ..errors import BookError, Collector, Problem
-from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8, read_regular
+from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8
 from ..manuscript import chapter_paths
 from ..values import source_date_epoch
 from .finding import Finding
@@ -39,9 +39,8 @@ _BUILD_CODES = (
 )
 
 
-def used_sources(config: Config, manuscript: Path) -> list[Path]:
+def used_sources(config: Config, manuscript: Path, gate: Gate) -> list[Path]:
     """The Markdown files the build reads: every volume's chapters and the author page."""
-    gate = Gate(manuscript.parent)
     paths = [
         path
         for volume in config.volumes
@@ -60,16 +59,15 @@ def used_sources(config: Config, manuscript: Path) -> list[Path]:
     return paths
 
 
-def unlisted(config: Config, manuscript: Path) -> Iterator[Finding]:
-    """W003 Markdown files under manuscript/ that no volume includes."""
-    used = {path.resolve() for path in used_sources(config, manuscript)}
+def unlisted(config: Config, manuscript: Path, used: list[Path], gate: Gate) -> Iterator[Finding]:
+    """W003 Markdown files under manuscript/ that no volume includes (``used``: those it does)."""
+    used_paths = {path.resolve() for path in used}
     folders = {volume.dir.strip("/"): volume for volume in config.volumes}
-    gate = Gate(manuscript.parent)
     # rglob does not descend into linked folders; a linked file outside is no draft of this book.
     for path in sorted(manuscript.rglob("*.md")):
         if (
             not gate.is_file(path)
-            or path.resolve() in used
+            or path.resolve() in used_paths
             or any(part.startswith(".") for part in path.parts)
         ):
             continue
@@ -123,7 +121,7 @@ def chapter_numbers(config: Config) -> Iterator[Finding]:
             match = _NUMBERED.match(PurePosixPath(name).name)
             if match is None or int(match.group(1)) == position:
                 continue
-            line, column = _place(config.path, start, name)
+            line, column = _place(config.locator.lines, start, name)
             yield Finding(
                 config.path,
                 line,
@@ -134,13 +132,9 @@ def chapter_numbers(config: Config) -> Iterator[Finding]:
             )
 
 
-def _place(file: Path, start: int, name: str) -> tuple[int, int]:
-    """Line and column of the quoted ``name`` at or after line ``start`` (arrays span lines)."""
-    try:
-        data = read_regular(file, limit=MAX_SOURCE_BYTES, named_by=Where(file))
-        lines = decode_utf8(data, file=file).split("\n")
-    except BookError:
-        return start, 1
+def _place(lines: list[str], start: int, name: str) -> tuple[int, int]:
+    """Line and column of the quoted ``name`` in book.toml's ``lines`` at or after line
+    ``start`` (arrays span lines)."""
     for number in range(start, len(lines) + 1):
         for quoted in (f'"{name}"', f"'{name}'"):
             index = lines[number - 1].find(quoted)
@@ -149,7 +143,7 @@ def _place(file: Path, start: int, name: str) -> tuple[int, int]:
     return start, 1
 
 
-def from_problem(problem: Problem, fallback: Path) -> Finding:
+def from_problem(problem: Problem, fallback: Path, gate: Gate) -> Finding:
     """A problem the build reported, as a finding with a code and, where we can, a column."""
     code, quoted = "E001", None
     for pattern, candidate in _BUILD_CODES:
@@ -160,14 +154,15 @@ def from_problem(problem: Problem, fallback: Path) -> Finding:
     file = problem.file or fallback
     line = problem.line or 1
     message = f"{problem.key}: {problem.message}" if problem.key else problem.message
-    return Finding(file, line, _column(file, line, quoted), code, message)
+    return Finding(file, line, _column(file, line, quoted, gate), code, message)
 
 
-def _column(file: Path, line: int, needle: str | None) -> int:
+def _column(file: Path, line: int, needle: str | None, gate: Gate) -> int:
+    """Where ``needle`` stands on the line; the file comes from the gate (read once, confined)."""
     if not needle:
         return 1
     try:
-        data = read_regular(file, limit=MAX_SOURCE_BYTES, named_by=Where(file))
+        data = gate.read_found(file, named_by=Where(file), limit=MAX_SOURCE_BYTES)
         text = decode_utf8(data, file=file).split("\n")[line - 1]
     except (BookError, IndexError):
         return 1
