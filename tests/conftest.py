@@ -70,3 +70,17 @@ def epub_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     batch = EpubBatch(tmp_path_factory.mktemp("epubcheck") / "java.log")
     yield batch
     batch.close()
+
+
+def broken_copy(source: Path, target: Path) -> Path:
+    """A copy of the EPUB ``source`` with an unclosed element in its first chapter: a validator
+    that really runs must report it."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("kapitel-01.xhtml"):
+                data = data.replace(b"</section>", b"</section><p>", 1)
+            dst.writestr(info, data)
+    return target

@@ -9,7 +9,7 @@ import pytest
 
 from bookpress.build import BuildOptions, build
 from bookpress.errors import BookError
-from conftest import BOOKS, copy_project, epubcheck
+from conftest import BOOKS, broken_copy, copy_project, epubcheck
 
 
 def _fixture_epubs(target: Path) -> dict[str, list[Path]]:
@@ -54,14 +54,6 @@ def test_epubcheck_reports_nothing(reports: dict[str, list[dict]]) -> None:
 
 def test_epubcheck_does_find_errors(tmp_path: Path, sample_output: Path) -> None:
     """The gate really runs: a broken EPUB is reported."""
-    import zipfile
-
     source = sorted(sample_output.glob("*.epub"))[0]
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("kapitel-01.xhtml"):
-                data = data.replace(b"</section>", b"</section><p>", 1)
-            dst.writestr(info, data)
+    broken = broken_copy(source, tmp_path / "broken.epub")
     assert any(m["severity"] in ("ERROR", "FATAL") for m in epubcheck(broken))

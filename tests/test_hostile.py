@@ -32,6 +32,8 @@ from hostile.case import PASSWD, SECRET, Outcome
 from hostile.runner import Result, run_cases
 from lxml import etree
 
+from conftest import broken_copy
+
 BY_ID = {case.ident: case for case in CASES}
 CODE = re.compile(r"\b([EW]\d{3})\b")
 
@@ -269,13 +271,7 @@ def test_epubcheck_batch_finds_errors(tmp_path: Path, corpus: dict[str, Result],
     """The batch really checks: a broken copy of an accepted EPUB is reported."""
     source = corpus["base-minimal-book"].epub
     assert source is not None
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("kapitel-01.xhtml"):
-                data = data.replace(b"</section>", b"</section><p>", 1)
-            dst.writestr(info, data)
+    broken = broken_copy(source, tmp_path / "broken.epub")
     assert any(m["severity"] in ("ERROR", "FATAL") for m in epub_batch.messages([broken])[broken])
 
 
