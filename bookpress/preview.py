@@ -147,19 +147,15 @@ def problems_page(error: BookError, version: str) -> str:
 
 def _shell(lang: str, title: str, version: str, body: str) -> str:
     """The preview page around ``body``; every value escaped for its attribute or text."""
-    links = "".join(f'<link rel="stylesheet" href="/styles/{_attr(name)}"/>\n' for name in BOOK_CSS)
+    links = "".join(f'<link rel="stylesheet" href="/styles/{html.attr(name)}"/>\n' for name in BOOK_CSS)
     return (
-        f'<!DOCTYPE html>\n<html lang="{_attr(lang)}" data-version="{_attr(version)}">\n<head>\n'
+        f'<!DOCTYPE html>\n<html lang="{html.attr(lang)}" data-version="{html.attr(version)}">\n<head>\n'
         f'<meta charset="utf-8"/>\n<meta name="viewport" content="width=device-width"/>\n'
         f"<title>{escape(title)}</title>\n{links}"
         '<link rel="stylesheet" href="/__bookpress/preview.css"/>\n'
         '<script src="/__bookpress/preview.js" defer="defer"></script>\n'
         f'</head>\n<body class="preview">\n{body}\n</body>\n</html>\n'
     )
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)
 
 
 class BadRequest(ValueError):
