@@ -55,6 +55,10 @@ class BookError(Exception):
     def problems(self) -> list[Problem]:
         return [self.problem]
 
+    def __reduce__(self) -> tuple[type[BookErrors], tuple[list[Problem]]]:
+        # Rebuilt as the problems it carries when it crosses from a worker process.
+        return (BookErrors, (self.problems,))
+
 
 class BookErrors(BookError):
     """Several problems found in one run, reported together."""

@@ -1,11 +1,21 @@
 """Print and screen PDF editions. The only module that imports WeasyPrint.
 
-One HTML document per volume (see :mod:`.pdf_html`) is laid out with the
-project's stylesheets plus one generated from ``book.toml [print]``, then
-written with fixed dates and a stable identifier so rebuilds are
-byte-identical. WeasyPrint reads files only through :class:`ProjectFetcher`.
-After layout the build fails if a fallback font would be used; the print
-profile warns about raster images below 300 ppi.
+The HTML (see :mod:`.pdf_html`) is laid out with the project's stylesheets
+plus one generated from ``book.toml [print]``, then written with fixed dates
+and a stable identifier so rebuilds are byte-identical. WeasyPrint reads files
+only through :class:`ProjectFetcher`. After layout the build fails if a
+fallback font would be used; the print profile warns about raster images below
+300 ppi.
+
+The print edition is laid out in units: each chapter and the author page
+opens on a right-hand page, so it lays out on its own, apart from its folios.
+Units are independent jobs (:func:`lay_out_unit`, run by :mod:`bookpress.jobs`
+in worker processes or one after another). A unit learns its first folio
+only once it is paginated, just before WeasyPrint makes the margin boxes,
+from the page counts of the units before it (a :class:`Board`); the folios
+never change a line or page break. The front matter is laid out last, when
+the contents' page numbers are known, and :mod:`.pdf_join` joins the parts.
+The screen edition, tagged for PDF/UA, is laid out as one document.
 """
 
 from __future__ import annotations
@@ -13,13 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import pydyf
+import weasyprint.layout
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -27,8 +40,14 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..model import Book, PrintSettings, Volume, isbn_digits
-from . import pdf_html
-from .pdf_checks import check_fonts, check_images, declared_families, misplaced_footnotes
+from . import pdf_html, pdf_join
+from .pdf_checks import (
+    check_fonts,
+    check_images,
+    declared_families,
+    misplaced_footnotes,
+    misplaced_on_pages,
+)
 
 LOG = logging.getLogger("bookpress")
 MM = 72 / 25.4  # PDF points per millimetre
@@ -45,6 +64,7 @@ class PdfProfile:
     mirrored: bool  # inner margin wider (a bound book) or both margins equal (a screen)
     variant: str | None  # WeasyPrint pdf_variant
     check_images: bool  # warn about raster images below 300 ppi
+    in_units: bool  # laid out chapter by chapter and joined (untagged editions only)
 
 
 PRINT = PdfProfile(
@@ -54,6 +74,7 @@ PRINT = PdfProfile(
     mirrored=True,
     variant=None,
     check_images=True,
+    in_units=True,
 )
 # PDF/UA-1 tags the content (headings, paragraphs, lists, figures with alt text)
 # so screen readers can follow it; WeasyPrint says its variants are not
@@ -65,6 +86,7 @@ SCREEN = PdfProfile(
     mirrored=False,
     variant="pdf/ua-1",
     check_images=False,
+    in_units=False,
 )
 
 
@@ -131,36 +153,349 @@ def _errors_stop_the_build() -> Iterator[None]:
         )
 
 
-def render(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile) -> bytes:
-    """The PDF of ``volume`` in ``profile`` as bytes; the same input gives the same bytes."""
+def render(
+    book: Book,
+    volume: Volume,
+    *,
+    timestamp: dt.datetime,
+    profile: PdfProfile,
+    run_units: RunUnits | None = None,
+) -> bytes:
+    """The PDF of ``volume`` in ``profile`` as bytes; the same input gives the same bytes.
+
+    ``run_units`` lays out the units of an edition that is made in units
+    (default: one after another in this process); any runner gives the same bytes.
+    """
+    if profile.in_units:
+        return _render_in_units(book, volume, timestamp, profile, run_units or run_in_turn)
     use_safer_german(book.series.language)
     source = pdf_html.document(book, volume, timestamp=timestamp, profile=profile.name)
-    css = _stylesheet_texts(book, profile)
+    setup = edition_setup(book, volume, profile)
+    css = list(setup.css)
     try:
         with _errors_stop_the_build():
-            document = _layout(book, source, css)
+            document = _layout(setup, source, css)
             misplaced = misplaced_footnotes(document)
             if misplaced:
-                css.append((book.styles.as_uri() + "/", pdf_html.note_css(misplaced)))
-                document = _layout(book, source, css)
+                css.append((setup.base_url, pdf_html.note_css(misplaced)))
+                document = _layout(setup, source, css)
                 for note in sorted(misplaced_footnotes(document)):
                     LOG.warning("footnote %s is not on the page of its call", note)
             if profile.check_images:
                 check_images(document, root=book.root)
-            data = document.write_pdf(
-                pdf_identifier=identifier(volume, profile).encode(),
-                pdf_variant=profile.variant,
-                finisher=lambda doc, pdf: _fix_boxes(pdf, book.print, bleed=profile.bleed),
-            )
+            data = _write(document, setup)
     except FatalURLFetchingError as error:
-        raise BookError(f"the PDF may only use files inside the project folder: {error}") from None
-    check_fonts(document, allowed=declared_families(text for _, text in css))
+        raise _outside(error) from None
+    check_fonts(document, allowed=setup.fonts)
     return data
 
 
-def _layout(book: Book, source: str, css: list[tuple[str, str]]) -> Document:
+@dataclass(frozen=True)
+class Setup:
+    """What every layout of one edition shares; plain data, so it can go to a worker process."""
+
+    root: Path
+    resources: Mapping[str, bytes]
+    css: tuple[tuple[str, str], ...]  # (base URL, text) in cascade order
+    settings: PrintSettings
+    profile: PdfProfile
+    identifier: str
+    language: str
+
+    @property
+    def base_url(self) -> str:
+        return (self.root / "styles").as_uri() + "/"
+
+    @property
+    def fonts(self) -> set[str]:
+        return declared_families(text for _, text in self.css)
+
+
+def edition_setup(book: Book, volume: Volume, profile: PdfProfile) -> Setup:
+    return Setup(
+        root=book.root,
+        resources=dict(book.resources),
+        css=tuple(_stylesheet_texts(book, profile)),
+        settings=book.print,
+        profile=profile,
+        identifier=identifier(volume, profile),
+        language=book.series.language,
+    )
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """One unit of a volume's body to lay out: ``index`` counts from 0, the author page last."""
+
+    setup: Setup
+    index: int
+    anchor: str  # id of the unit's element
+    html: str
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A laid-out unit: its PDF, where it begins, and what the author should hear about it."""
+
+    index: int
+    first_folio: int
+    pages: int
+    pdf: bytes
+    warnings: tuple[str, ...] = ()
+
+
+class Board(Protocol):
+    """Where the units of one edition tell each other their page counts."""
+
+    def publish(self, index: int, pages: int, recto: bool) -> None: ...
+
+    def first_folio(self, index: int, recto: bool) -> int:
+        """The first folio of unit ``index``; waits until the units before it have published."""
+        ...
+
+    def abandon(self, index: int) -> None:
+        """Unit ``index`` failed: the units after it stop waiting for it."""
+        ...
+
+
+def first_folio(counts: Mapping[int, tuple[int, bool]], index: int, recto: bool) -> int | None:
+    """The folio unit ``index`` opens on, from the (pages, recto) of the units before it.
+
+    The text starts at folio 1; a unit that opens on a right-hand page (odd
+    folio) after one that ends on a right-hand page has a blank page before it.
+    None while a count is missing.
+    """
+    folio = 1
+    for before in range(index):
+        if before not in counts:
+            return None
+        pages, opens_right = counts[before]
+        if opens_right and folio % 2 == 0:
+            folio += 1
+        folio += pages
+    if recto and folio % 2 == 0:
+        folio += 1
+    return folio
+
+
+@dataclass
+class LocalBoard:
+    """A board for units laid out in order in one process: every count is there when asked for."""
+
+    counts: dict[int, tuple[int, bool]] = field(default_factory=dict)
+
+    def publish(self, index: int, pages: int, recto: bool) -> None:
+        self.counts[index] = (pages, recto)
+
+    def first_folio(self, index: int, recto: bool) -> int:
+        folio = first_folio(self.counts, index, recto)
+        if folio is None:
+            raise RuntimeError(f"unit {index} laid out before the units ahead of it")
+        return folio
+
+    def abandon(self, index: int) -> None:
+        pass
+
+
+RunUnits = Callable[[list[UnitJob]], list[Laid]]
+
+
+def run_in_turn(jobs: list[UnitJob]) -> list[Laid]:
+    """Lay out the units one after another in this process."""
+    board = LocalBoard()
+    return [lay_out_unit(job, board) for job in jobs]
+
+
+def _render_in_units(
+    book: Book, volume: Volume, timestamp: dt.datetime, profile: PdfProfile, run_units: RunUnits
+) -> bytes:
+    setup = edition_setup(book, volume, profile)
+    anchors = [chapter.doc.anchor for chapter in volume.chapters] + [book.author_page.anchor]
+    jobs = [
+        UnitJob(
+            setup,
+            index,
+            anchor,
+            pdf_html.unit_document(book, volume, index, timestamp=timestamp, profile=profile.name),
+        )
+        for index, anchor in enumerate(anchors)
+    ]
+    units = run_units(jobs)
+    for unit in units:
+        for warning in unit.warnings:
+            LOG.warning("%s", warning)
+    front = pdf_html.front_document(book, volume, timestamp=timestamp, profile=profile.name)
+    css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
+    use_safer_german(setup.language)
+    try:
+        with _errors_stop_the_build():
+            document = _layout(setup, front, css)
+            data = _write(document, setup)
+    except FatalURLFetchingError as error:
+        raise _outside(error) from None
+    check_fonts(document, allowed=setup.fonts)
+    stubs = [_page_of(document, anchor) for anchor in anchors]
+    return pdf_join.join(
+        front=data,
+        front_pages=stubs[0],
+        blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
+        units=[pdf_join.Part(unit.first_folio, unit.pages, unit.pdf) for unit in units],
+        identifier=setup.identifier,
+    )
+
+
+def _page_of(document: Document, anchor: str) -> int:
+    for number, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            return number
+    raise RuntimeError(f"the front matter lost the anchor {anchor}")
+
+
+class _Misplaced(Exception):
+    """Footnotes that did not land on the page of their call; the unit is laid out again."""
+
+    def __init__(self, notes: set[str]) -> None:
+        super().__init__(sorted(notes))
+        self.notes = notes
+
+
+def lay_out_unit(job: UnitJob, board: Board) -> Laid:
+    """Lay out one unit of a volume's body and write it as a PDF of its own.
+
+    Once paginated, the unit publishes its page count on ``board`` and takes
+    its first folio from there. Footnotes set off their call's page make one
+    more layout with :func:`.pdf_html.note_css` for their paragraphs, before
+    anything is published.
+    """
+    setup = job.setup
+    use_safer_german(setup.language)
+    css = list(setup.css)
+    warnings: list[str] = []
+    folio = 0
+    try:
+        for attempt in range(2):
+
+            def paginated(pages: Sequence[Any], last: bool = attempt == 1) -> int:
+                nonlocal folio
+                misplaced = misplaced_on_pages(pages)
+                if misplaced and not last:
+                    raise _Misplaced(misplaced)
+                warnings.extend(
+                    f"footnote {note} is not on the page of its call" for note in sorted(misplaced)
+                )
+                recto = _opens_recto(pages, job.anchor)
+                board.publish(job.index, len(pages), recto)
+                folio = board.first_folio(job.index, recto)
+                return folio - 1
+
+            try:
+                with _errors_stop_the_build(), _warnings_into(warnings), _on_paginated(paginated):
+                    document = _layout(setup, job.html, css)
+                    if setup.profile.check_images:
+                        check_images(document, root=setup.root)
+                    data = _write(document, setup)
+                break
+            except _Misplaced as misplaced:
+                css.append((setup.base_url, pdf_html.note_css(misplaced.notes)))
+        check_fonts(document, allowed=setup.fonts)
+    except FatalURLFetchingError as error:
+        board.abandon(job.index)
+        raise _outside(error) from None
+    except BaseException:
+        board.abandon(job.index)
+        raise
+    return Laid(job.index, folio, len(document.pages), data, tuple(warnings))
+
+
+def _opens_recto(pages: Sequence[Any], anchor: str) -> bool:
+    """Whether the unit's element asks to open on a right-hand page (``break-before: right``)."""
+    for box in pages[0].descendants() if pages else ():
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") == anchor:
+            return box.style["break_before"] in ("right", "recto")
+    return False
+
+
+_HOOK_LOCK = threading.Lock()
+
+
+@contextmanager
+def _on_paginated(paginated: Callable[[Sequence[Any]], int]) -> Iterator[None]:
+    """Call ``paginated(pages)`` once WeasyPrint has paginated, before its margin boxes.
+
+    Its result is added to the page counter of every margin box, so that folios
+    can be numbered after pagination. WeasyPrint 70 makes all pages
+    (``make_all_pages``) and only then the margin boxes of each page
+    (``make_margin_boxes``), both looked up in ``weasyprint.layout``; these
+    two are wrapped while the layout runs.
+    """
+    layout: Any = weasyprint.layout
+    make_all_pages, make_margin_boxes = layout.make_all_pages, layout.make_margin_boxes
+    made: list[Any] = []
+    offset: list[int] = []
+
+    def all_pages(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        pages = list(make_all_pages(*args, **kwargs))
+        made[:] = pages
+        yield from pages
+
+    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        if not offset:
+            offset.append(paginated(made))
+        if offset[0]:
+            quote_depth, counters, *rest = state
+            counters = dict(counters)
+            if "page" in counters:
+                counters["page"] = [value + offset[0] for value in counters["page"]]
+            state = (quote_depth, counters, *rest)
+        return make_margin_boxes(context, page, state)
+
+    with _HOOK_LOCK:
+        layout.make_all_pages, layout.make_margin_boxes = all_pages, margin_boxes
+        try:
+            yield
+        finally:
+            layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
+
+
+class _WarningList(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.ERROR:
+            self.into.append(record.getMessage())
+
+
+@contextmanager
+def _warnings_into(warnings: list[str]) -> Iterator[None]:
+    """Keep bookpress's warnings during a unit's layout, to be told where the edition is built."""
+    handler = _WarningList(warnings)
+    LOG.addHandler(handler)
+    propagate, LOG.propagate = LOG.propagate, False
+    try:
+        yield
+    finally:
+        LOG.removeHandler(handler)
+        LOG.propagate = propagate
+
+
+def _outside(error: FatalURLFetchingError) -> BookError:
+    return BookError(f"the PDF may only use files inside the project folder: {error}")
+
+
+def _write(document: Document, setup: Setup) -> bytes:
+    return document.write_pdf(
+        pdf_identifier=setup.identifier.encode(),
+        pdf_variant=setup.profile.variant,
+        finisher=lambda doc, pdf: _fix_boxes(pdf, setup.settings, bleed=setup.profile.bleed),
+    )
+
+
+def _layout(setup: Setup, source: str, css: list[tuple[str, str]]) -> Document:
     """Lay out the HTML with the stylesheets, reading files through the project fetcher."""
-    fetcher = ProjectFetcher(book.root, book.resources)
+    fetcher = ProjectFetcher(setup.root, setup.resources)
     # @font-face rules of a stylesheet are only used with the FontConfiguration
     # that the document is rendered with.
     fonts = FontConfiguration()
@@ -168,7 +503,7 @@ def _layout(book: Book, source: str, css: list[tuple[str, str]]) -> Document:
         CSS(string=text, base_url=url, url_fetcher=fetcher, font_config=fonts) for url, text in css
     ]
     return HTML(
-        string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher, media_type="print"
+        string=source, base_url=setup.root.as_uri() + "/", url_fetcher=fetcher, media_type="print"
     ).render(stylesheets=stylesheets, font_config=fonts, presentational_hints=False)
 
 

@@ -73,16 +73,21 @@ def check_images(document: Any, *, root: Path) -> None:
 
 def misplaced_footnotes(document: Any) -> set[str]:
     """Ids of footnotes that are not set on the page of their call."""
+    return misplaced_on_pages([page._page_box for page in document.pages])
+
+
+def misplaced_on_pages(pages: Iterable[Any]) -> set[str]:
+    """Ids of footnotes not set on the page of their call, from WeasyPrint's page boxes."""
     misplaced = set()
-    for page in document.pages:
+    for page in pages:
         calls = {
             box.element.get("id")
-            for box in page._page_box.descendants()
+            for box in page.descendants()
             if (box.element_tag or "").endswith("::footnote-call")
         }
         notes = {
             box.element.get("id")
-            for area in page._page_box.children
+            for area in page.children
             if type(area).__name__ == "FootnoteAreaBox"
             for box in area.descendants()
             if box.element is not None

@@ -49,12 +49,66 @@ def css_string(value: str) -> str:
 
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
+    return _page(book, volume, timestamp, profile, "\n".join([*_front(book, volume), *_units(book, volume)]))
+
+
+def unit_count(volume: Volume) -> int:
+    """How many units the body of ``volume`` has: its chapters and the author page."""
+    return len(volume.chapters) + 1
+
+
+def unit_document(book: Book, volume: Volume, index: int, *, timestamp: dt.datetime, profile: str) -> str:
+    """Unit ``index`` of the body (a chapter, or the author page last) as a document of its own.
+
+    The units before it stand in as empty hidden elements, so that selectors
+    such as ``.chapter:first-child`` match as they do in the whole volume.
+    """
+    chapters = _chapters(book, volume)
+    if index < len(chapters):
+        hidden = '<section class="chapter" hidden=""></section>\n' * index
+        body = f'<div class="mainmatter">\n{hidden}{chapters[index]}\n</div>'
+    else:
+        body = f'<div class="mainmatter" hidden=""></div>\n{_author(book)}'
+    return _page(book, volume, timestamp, profile, body)
+
+
+def front_document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
+    """The front matter, followed by one empty stand-in page per unit of the body.
+
+    Each stand-in carries its unit's anchor on a page of its own whose counter
+    :func:`stub_css` sets to the unit's first folio, so the contents find their
+    page numbers and links as in the whole volume. Only the front matter's
+    pages are used (see :mod:`.pdf_join`).
+    """
+    anchors = [chapter.doc.anchor for chapter in volume.chapters] + [book.author_page.anchor]
+    stubs = [
+        f'<section class="{"chapter" if i < len(volume.chapters) else "author-page"}" '
+        f'id="{html.attr(anchor)}" style="page: {STUB_PAGE}{i}"></section>'
+        for i, anchor in enumerate(anchors)
+    ]
+    body = "\n".join(
+        [*_front(book, volume), f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>', stubs[-1]]
+    )
+    return _page(book, volume, timestamp, profile, body)
+
+
+STUB_PAGE = "bookpress-stub-"
+
+
+def stub_css(starts: list[int]) -> str:
+    """The page counter of each stand-in page of :func:`front_document`: the unit's first folio."""
+    return "".join(
+        f"@page {STUB_PAGE}{i} {{ counter-reset: page {start}; }}\n" for i, start in enumerate(starts)
+    )
+
+
+def _page(book: Book, volume: Volume, timestamp: dt.datetime, profile: str, body: str) -> str:
     lang, kind = html.attr(book.series.language), html.attr(profile)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" class="{kind}">\n<head>\n<meta charset="utf-8"/>\n'
         f"{_metadata(book, volume, timestamp)}</head>\n"
         f'<body class="{kind}" data-running-head="{html.attr(volume_title(book.series, volume))}">\n'
-        f"{_body(book, volume)}\n</body>\n</html>\n"
+        f"{body}\n</body>\n</html>\n"
     )
 
 
@@ -75,26 +129,34 @@ def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
     return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
 
 
-def _body(book: Book, volume: Volume) -> str:
+def _front(book: Book, volume: Volume) -> list[str]:
     href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
     href[book.author_page.anchor] = f"#{book.author_page.anchor}"
-    chapters = "\n".join(
+    return [
+        html.half_title(book, volume),
+        _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
+        _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
+        _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
+    ]
+
+
+def _chapters(book: Book, volume: Volume) -> list[str]:
+    return [
         _bookmarked(
             html.chapter(book, volume, _with_inline_notes(chapter)),
             f"{chapter_code(volume, chapter)} {chapter.doc.title}",
         )
         for chapter in volume.chapters
-    )
-    return "\n".join(
-        [
-            html.half_title(book, volume),
-            _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
-            _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
-            _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
-            f'<div class="mainmatter">\n{chapters}\n</div>',
-            _bookmarked(html.author_page(book), book.author_page.title),
-        ]
-    )
+    ]
+
+
+def _author(book: Book) -> str:
+    return _bookmarked(html.author_page(book), book.author_page.title)
+
+
+def _units(book: Book, volume: Volume) -> list[str]:
+    chapters = "\n".join(_chapters(book, volume))
+    return [f'<div class="mainmatter">\n{chapters}\n</div>', _author(book)]
 
 
 def _bookmarked(fragment: str, label: str) -> str:
