@@ -52,6 +52,10 @@ class Resources(Mapping[str, bytes]):
     def empty(cls) -> Resources:
         return cls({}, {})
 
+    def __reduce__(self) -> tuple[type[Resources], tuple[dict[str, bytes], dict[str, tuple[str, ...]]]]:
+        # A book goes to worker processes by pickle; the read-only views are made anew there.
+        return (Resources, (dict(self._files), dict(self.links)))
+
     def __getitem__(self, key: str) -> bytes:
         return self._files[key]
 

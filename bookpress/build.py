@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from . import jobs
 from .errors import BookError, BookErrors, Problem
 from .lint import Finding, Report, lint_project
 from .model import Book, Volume, edition_filename, roman, volume_number
@@ -41,6 +42,8 @@ class BuildOptions:
     formats: tuple[str, ...] = ()  # "epub", "pdf"
     profiles: tuple[str, ...] = ()  # "ebook", "print", "screen"
     strict: bool = False  # warnings of the checks stop the build too
+    jobs: int | None = None  # worker processes; None: one per core, 1: all in this process
+    scheduler: str | None = None  # a Dask scheduler's address: editions go to its workers
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,17 @@ def build(
     profiles = select_profiles(options.formats, options.profiles)
     options.output.mkdir(parents=True, exist_ok=True)
     written: list[Written] = []
+    pool_helps = any(profile.format == "pdf" for profile in profiles)
     with locked(options.output, on_wait=on_wait):
         remove_stale_temporaries(options.output)
-        for volume in volumes:
-            editions = build_volume(book, volume, profiles, options.output, on_step)
-            for result in editions:
-                on_written(result)
-            written.extend(editions)
+        with jobs.runner(workers=options.jobs if pool_helps else 1, scheduler=options.scheduler) as run:
+            # Everything is started first, so the workers never wait for the next volume.
+            started = [(volume, _start(run, book, volume, profiles)) for volume in volumes]
+            for volume, pending in started:
+                editions = finish_volume(book, volume, pending, options.output, on_step)
+                for result in editions:
+                    on_written(result)
+                written.extend(editions)
     return written
 
 
@@ -113,17 +120,27 @@ def _summary(report: Report, *, strict: bool) -> str:
     return summary
 
 
-def build_volume(
-    book: Book, volume: Volume, profiles: list[Profile], output: Path, on_step: Callable[[str], None]
+Started = list[tuple[Profile, jobs.Pending, float]]
+
+
+def _start(run: jobs.Runner, book: Book, volume: Volume, profiles: list[Profile]) -> Started:
+    when = timestamp(volume)
+    return [
+        (profile, _readable(lambda: run.start(book, volume, profile, when)), time.perf_counter())  # noqa: B023
+        for profile in profiles
+    ]
+
+
+def finish_volume(
+    book: Book, volume: Volume, started: Started, output: Path, on_step: Callable[[str], None]
 ) -> list[Written]:
-    """Render every selected edition of ``volume``, then replace their files together."""
+    """Wait for the volume's editions, then replace their files together."""
     rendered: list[tuple[Written, bytes]] = []
-    for profile in profiles:
+    for profile, pending, since in started:
         on_step(f"Band {roman(volume.number)}, {profile.name}: rendering the {profile.format.upper()}")
-        started = time.perf_counter()
-        data = _readable(lambda: profile.render(book, volume, timestamp(volume)))  # noqa: B023
+        data = _readable(pending)
         path = output / edition_filename(book.series, volume, profile.name)
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - since
         rendered.append((Written(path, len(data), seconds, profile.name, volume.number), data))
     on_step(f"Band {roman(volume.number)}: writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
     write_together([(written.path, data) for written, data in rendered])

@@ -149,6 +149,19 @@ def _edition_options(verb: str) -> Callable[[Callable], Callable]:
 @main.command("build")
 @_edition_options("Build")
 @click.option("--strict", is_flag=True, help="Warnings of the checks stop the build too.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes for the PDFs; 1 builds everything in one process  [default: one per core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Render the editions on this Dask cluster (needs bookpress[cluster]).",
+)
 @click.pass_obj
 def build_command(
     project: Path,
@@ -157,6 +170,8 @@ def build_command(
     profiles: tuple[str, ...],
     output: Path | None,
     strict: bool,
+    jobs: int | None,
+    scheduler: str | None,
 ) -> None:
     """Check the manuscript, then build the editions of every volume (or of the ones chosen).
 
@@ -171,6 +186,8 @@ def build_command(
         formats=formats,
         profiles=profiles,
         strict=strict,
+        jobs=jobs,
+        scheduler=scheduler,
     )
     console = _console()
     written: list[Written] = []

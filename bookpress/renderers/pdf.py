@@ -39,6 +39,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
+from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume, isbn_digits
 from . import pdf_html, pdf_join
 from .pdf_checks import (
@@ -88,6 +89,9 @@ SCREEN = PdfProfile(
     check_images=False,
     in_units=False,
 )
+
+
+PROFILES = {profile.name: profile for profile in (PRINT, SCREEN)}
 
 
 class ProjectFetcher(URLFetcher):
@@ -159,15 +163,15 @@ def render(
     *,
     timestamp: dt.datetime,
     profile: PdfProfile,
-    run_units: RunUnits | None = None,
 ) -> bytes:
     """The PDF of ``volume`` in ``profile`` as bytes; the same input gives the same bytes.
 
-    ``run_units`` lays out the units of an edition that is made in units
-    (default: one after another in this process); any runner gives the same bytes.
+    An edition made in units lays them out here one after another;
+    :mod:`bookpress.jobs` spreads them over processes, with the same bytes.
     """
     if profile.in_units:
-        return _render_in_units(book, volume, timestamp, profile, run_units or run_in_turn)
+        edition = plan(book, volume, timestamp=timestamp, profile=profile)
+        return finish(edition, run_in_turn(list(edition.jobs)))
     use_safer_german(book.series.language)
     source = pdf_html.document(book, volume, timestamp=timestamp, profile=profile.name)
     setup = edition_setup(book, volume, profile)
@@ -297,21 +301,26 @@ class LocalBoard:
         pass
 
 
-RunUnits = Callable[[list[UnitJob]], list[Laid]]
-
-
 def run_in_turn(jobs: list[UnitJob]) -> list[Laid]:
     """Lay out the units one after another in this process."""
     board = LocalBoard()
     return [lay_out_unit(job, board) for job in jobs]
 
 
-def _render_in_units(
-    book: Book, volume: Volume, timestamp: dt.datetime, profile: PdfProfile, run_units: RunUnits
-) -> bytes:
+@dataclass(frozen=True)
+class Plan:
+    """A print edition cut into units: what to lay out, and what the front matter needs after."""
+
+    setup: Setup
+    front: str  # HTML of the front matter and its stand-ins
+    anchors: tuple[str, ...]  # of the units, in order
+    jobs: tuple[UnitJob, ...]
+
+
+def plan(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile) -> Plan:
     setup = edition_setup(book, volume, profile)
-    anchors = [chapter.doc.anchor for chapter in volume.chapters] + [book.author_page.anchor]
-    jobs = [
+    anchors = (*(chapter.doc.anchor for chapter in volume.chapters), book.author_page.anchor)
+    jobs = tuple(
         UnitJob(
             setup,
             index,
@@ -319,22 +328,27 @@ def _render_in_units(
             pdf_html.unit_document(book, volume, index, timestamp=timestamp, profile=profile.name),
         )
         for index, anchor in enumerate(anchors)
-    ]
-    units = run_units(jobs)
+    )
+    front = pdf_html.front_document(book, volume, timestamp=timestamp, profile=profile.name)
+    return Plan(setup, front, anchors, jobs)
+
+
+def finish(plan: Plan, units: list[Laid]) -> bytes:
+    """Lay out the front matter now that the units' folios are known, and join everything."""
+    setup = plan.setup
     for unit in units:
         for warning in unit.warnings:
             LOG.warning("%s", warning)
-    front = pdf_html.front_document(book, volume, timestamp=timestamp, profile=profile.name)
     css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
     use_safer_german(setup.language)
     try:
         with _errors_stop_the_build():
-            document = _layout(setup, front, css)
+            document = _layout(setup, plan.front, css)
             data = _write(document, setup)
     except FatalURLFetchingError as error:
         raise _outside(error) from None
     check_fonts(document, allowed=setup.fonts)
-    stubs = [_page_of(document, anchor) for anchor in anchors]
+    stubs = [_page_of(document, anchor) for anchor in plan.anchors]
     return pdf_join.join(
         front=data,
         front_pages=stubs[0],
@@ -389,7 +403,7 @@ def lay_out_unit(job: UnitJob, board: Board) -> Laid:
                 return folio - 1
 
             try:
-                with _errors_stop_the_build(), _warnings_into(warnings), _on_paginated(paginated):
+                with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
                     document = _layout(setup, job.html, css)
                     if setup.profile.check_images:
                         check_images(document, root=setup.root)
@@ -456,29 +470,6 @@ def _on_paginated(paginated: Callable[[Sequence[Any]], int]) -> Iterator[None]:
             yield
         finally:
             layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
-
-
-class _WarningList(logging.Handler):
-    def __init__(self, into: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno < logging.ERROR:
-            self.into.append(record.getMessage())
-
-
-@contextmanager
-def _warnings_into(warnings: list[str]) -> Iterator[None]:
-    """Keep bookpress's warnings during a unit's layout, to be told where the edition is built."""
-    handler = _WarningList(warnings)
-    LOG.addHandler(handler)
-    propagate, LOG.propagate = LOG.propagate, False
-    try:
-        yield
-    finally:
-        LOG.removeHandler(handler)
-        LOG.propagate = propagate
 
 
 def _outside(error: FatalURLFetchingError) -> BookError:

@@ -1,0 +1,220 @@
+"""Where a build's independent jobs run: in turn, in a local process pool, or on a Dask cluster.
+
+A job is an edition of a volume, or one unit of a print edition (see
+:mod:`bookpress.renderers.pdf`). Every runner gives the same bytes: jobs get
+the checked :class:`~bookpress.model.Book` as data and never read the project
+themselves, and a unit's folios come from the page counts of the units before
+it, however the units were spread out.
+
+- :class:`InTurn` renders everything in this process, one job after another
+  (``--jobs 1``).
+- :class:`LocalPool` spreads jobs over worker processes on this machine. A
+  print edition's units go to the pool one by one, in order; a unit that is
+  paginated before the units ahead of it waits for their page counts on a
+  shared board, which never blocks for long because the pool starts jobs in
+  the order they were given.
+- :class:`Cluster` sends whole editions to a Dask ``distributed`` scheduler
+  (``--scheduler tcp://HOST:PORT``); each is rendered in turn on a worker.
+
+Warnings raised while a job runs elsewhere travel back with its result and
+are logged here, so they reach the author like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .logs import kept_warnings
+from .model import Book, Volume
+from .renderers import PROFILES, Profile
+
+LOG = logging.getLogger("bookpress")
+
+Pending = Callable[[], bytes]  # waits for an edition and gives its bytes
+
+
+class Runner(Protocol):
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        """Begin rendering an edition; the result waits until it is done."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class InTurn:
+    """Every job in this process, one after another, when its result is asked for."""
+
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        return lambda: profile.render(book, volume, timestamp)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An edition's bytes and the warnings its rendering logged."""
+
+    data: bytes
+    warnings: tuple[str, ...]
+
+
+def render_edition(book: Book, volume_number: int, profile_name: str, timestamp: dt.datetime) -> Rendered:
+    """Render one edition where this runs (a worker process), keeping its warnings."""
+    warnings: list[str] = []
+    with kept_warnings(warnings):
+        data = PROFILES[profile_name].render(book, book.volume(volume_number), timestamp)
+    return Rendered(data, tuple(warnings))
+
+
+def _told(rendered: Rendered) -> bytes:
+    for warning in rendered.warnings:
+        LOG.warning("%s", warning)
+    return rendered.data
+
+
+class LocalPool:
+    """Jobs in worker processes on this machine; print editions split into their units."""
+
+    def __init__(self, workers: int) -> None:
+        # forkserver: workers start from a clean process that has loaded the
+        # renderers once, not from a copy of this one and its threads.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["bookpress.renderers.pdf", "bookpress.renderers.epub"])
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._manager: Any = None
+        self._context = context
+
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        if profile.format == "pdf":
+            from .renderers import pdf
+
+            settings = pdf.PROFILES[profile.name]
+            if settings.in_units:
+                plan = pdf.plan(book, volume, timestamp=timestamp, profile=settings)
+                board = SharedBoard(self._board())
+                futures = [self.executor.submit(pdf.lay_out_unit, job, board) for job in plan.jobs]
+                return lambda: pdf.finish(plan, _results(futures))
+        future = self.executor.submit(render_edition, book, volume.number, profile.name, timestamp)
+        return lambda: _told(future.result())
+
+    def _board(self) -> Any:
+        if self._manager is None:
+            self._manager = self._context.Manager()
+        return self._manager.dict()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self._manager is not None:
+            self._manager.shutdown()
+
+
+def _results(futures: list[Future[Any]]) -> list[Any]:
+    """The results in order; the first failure is raised once every job has ended."""
+    outcomes = []
+    for future in futures:
+        try:
+            outcomes.append((future.result(), None))
+        except BaseException as error:  # raised below, once the others ended
+            outcomes.append((None, error))
+    for _, error in outcomes:
+        if error is not None and not isinstance(error, Abandoned):
+            raise error
+    for _, error in outcomes:
+        if error is not None:
+            raise error
+    return [result for result, _ in outcomes]
+
+
+class Abandoned(RuntimeError):
+    """A unit stopped waiting because a unit ahead of it failed."""
+
+
+class SharedBoard:
+    """Page counts of one edition's units, in a manager's dict that every worker can reach."""
+
+    POLL = 0.005  # seconds between looks while waiting
+
+    def __init__(self, counts: Any) -> None:
+        self.counts = counts
+
+    def publish(self, index: int, pages: int, recto: bool) -> None:
+        self.counts[index] = (pages, recto)
+
+    def first_folio(self, index: int, recto: bool) -> int:
+        from .renderers.pdf import first_folio
+
+        while True:
+            known: Mapping[int, tuple[int, bool] | None] = self.counts.copy()
+            if any(value is None for key, value in known.items() if key < index):
+                raise Abandoned(f"unit {index}: a unit before it failed")
+            folio = first_folio({k: v for k, v in known.items() if v is not None}, index, recto)
+            if folio is not None:
+                return folio
+            time.sleep(self.POLL)
+
+    def abandon(self, index: int) -> None:
+        self.counts[index] = None
+
+
+class Cluster:
+    """Whole editions on a Dask ``distributed`` cluster; each is rendered in turn on a worker.
+
+    The workers need bookpress and its system libraries; they get the checked
+    book as data, so they need no access to the project folder.
+    """
+
+    def __init__(self, address: str) -> None:
+        from .errors import BookError
+
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BookError(
+                "--scheduler needs Dask's distributed package: pip install 'bookpress[cluster]'"
+            ) from None
+        try:
+            self.client = Client(address, timeout="10s", set_as_default=False)
+        except OSError as error:
+            raise BookError(f"cannot reach the scheduler at {address}: {error}") from None
+
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        future = self.client.submit(render_edition, book, volume.number, profile.name, timestamp, pure=False)
+        return lambda: _told(future.result())
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@contextmanager
+def runner(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Runner]:
+    """The runner a build asks for: a cluster, a local pool, or in turn for one worker."""
+    chosen: Runner
+    if scheduler:
+        chosen = Cluster(scheduler)
+    elif (workers or default_workers()) > 1:
+        chosen = LocalPool(workers or default_workers())
+    else:
+        chosen = InTurn()
+    try:
+        yield chosen
+    finally:
+        chosen.close()

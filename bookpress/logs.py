@@ -1,0 +1,34 @@
+"""The "bookpress" logger's warnings, kept while a job runs, to be told where the build is shown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+LOG = logging.getLogger("bookpress")
+
+
+class _Kept(logging.Handler):
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.ERROR:
+            self.into.append(record.getMessage())
+
+
+@contextmanager
+def kept_warnings(into: list[str]) -> Iterator[None]:
+    """While active, bookpress's warnings go into ``into`` instead of its handlers.
+
+    A job in a worker process has no console; in this process the same job
+    keeps them too, so its warnings are told once, by whoever joins the results.
+    """
+    handlers, propagate = LOG.handlers, LOG.propagate
+    LOG.handlers, LOG.propagate = [_Kept(into)], False
+    try:
+        yield
+    finally:
+        LOG.handlers, LOG.propagate = handlers, propagate
