@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +25,9 @@ from .lint import CODES, Finding, lint_project
 from .progress import Console, attach_logging, colour_wanted, human_size
 from .renderers import PROFILES
 from .scaffold import NewVolume
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 
 def _sigterm(signum: int, frame: object) -> None:
@@ -304,6 +308,64 @@ def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -
         _console().plain(stats(project, volumes, output_format))
     except BookError as error:
         _fail(error, project)
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """Show or empty the build cache in PROJECT/.bookpress/cache."""
+
+
+def _project_cache(project: Path) -> Cache:
+    """The project's cache for these commands: they manage its folder, and neither look up
+    nor store entries (enabled=False), so a refused folder is reported here, not warned of."""
+    from .cache import Cache
+
+    book_toml = project / "manuscript" / "book.toml"
+    if not book_toml.is_file():
+        raise BookError("book.toml not found; is this a bookpress project?", file=book_toml)
+    return Cache(project, enabled=False)
+
+
+@cache_group.command("info")
+@click.pass_obj
+def cache_info_command(project: Path) -> None:
+    """Show where the cache is, its size and its limit.
+
+    Also whether builds use it, and how many entries it holds.
+    """
+    from .cache import NO_CACHE_ENV, off_by_environment
+
+    cache = _project_cache(project)
+    entries, size = cache.size()
+    if cache.refused:
+        state = f"off: {cache.refused}"
+    elif off_by_environment():
+        state = f"off: {NO_CACHE_ENV} is set"
+    else:
+        state = "on"
+    console = _console()
+    for name, value in (
+        ("cache", str(cache.path)),
+        ("state", state),
+        ("entries", str(entries)),
+        ("size", human_size(size)),
+        ("limit", human_size(cache.limit_bytes)),
+    ):
+        console.plain(f"{name:<8} {value}")
+
+
+@cache_group.command("clear")
+@click.pass_obj
+def cache_clear_command(project: Path) -> None:
+    """Empty the cache and say how much that freed.
+
+    The next build computes everything again and fills it anew.
+    """
+    cache = _project_cache(project)
+    if cache.refused:
+        raise BookError(f"cannot clear the cache: {cache.refused}")
+    freed = cache.clear()
+    _console().result(f"freed {human_size(freed)} in {cache.path}")
 
 
 def _written(paths: list[Path], verb: str = "created") -> None:

@@ -1,5 +1,5 @@
 """The build cache: verified on read, atomic under concurrent builds, bounded, confined to the
-project. Real files, links, FIFOs and processes."""
+project, and its commands. Real files, links, FIFOs and processes."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import bookpress.cache
 from bookpress.cache import CACHE_DIR, HEADER, NO_CACHE_ENV, Cache
+from bookpress.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -469,3 +471,68 @@ def test_concurrent_builds_never_see_a_partial_or_wrong_entry(root: Path) -> Non
         assert cache.get(cache.key(f"entry {n}")) in (None, payload(n))
     cache.prune()
     assert cache.size()[1] <= LIMIT
+
+
+# The command line
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cache_info_and_clear(project, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project("minimal")
+    code, out, err = run("-C", str(root), "cache", "info")
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"cache    {root / CACHE_DIR}",
+        "state    on",
+        "entries  0",
+        "size     0 KiB",
+        "limit    512.0 MiB",
+    ]
+    assert not (root / ".bookpress").exists()  # looking creates nothing
+    cache = Cache(root)
+    for n in range(3):
+        cache.put(cache.key(f"chapter {n}"), bytes(1024 * 1024))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    code, out, err = run("cache", "info")
+    assert code == 0, err
+    assert out.splitlines()[:4] == [
+        "cache    .bookpress/cache",
+        f"state    off: {NO_CACHE_ENV} is set",
+        "entries  3",
+        "size     3.0 MiB",
+    ]
+    code, out, err = run("cache", "clear")
+    assert code == 0, err
+    assert out == "freed 3.0 MiB in .bookpress/cache\n"
+    assert cache.size() == (0, 0)
+    assert run("--quiet", "cache", "clear")[1] == ""
+
+
+def test_cache_commands_refuse_a_linked_folder(project, tmp_path: Path) -> None:
+    root = project("minimal")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep").write_text("keep")
+    (root / ".bookpress").symlink_to(outside)
+    code, out, err = run("-C", str(root), "cache", "info")
+    assert code == 0 and err == ""
+    assert f"state    off: {root / '.bookpress'} is a symbolic link, which bookpress does not follow" in out
+    code, out, err = run("-C", str(root), "cache", "clear")
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == (
+        f"cannot clear the cache: {root / '.bookpress'} is a symbolic link, which bookpress does not follow"
+    )
+    assert "Traceback" not in err and (outside / "keep").exists()
+
+
+def test_cache_commands_need_a_project(tmp_path: Path) -> None:
+    for command in ("info", "clear"):
+        code, _, err = run("-C", str(tmp_path), "cache", command)
+        assert code == 1 and "book.toml not found; is this a bookpress project?" in err
+        assert "Traceback" not in err
+    assert not (tmp_path / ".bookpress").exists()
