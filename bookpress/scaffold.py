@@ -124,7 +124,7 @@ def init_project(target: Path, *, title: str, author: str, publisher: str, volum
             title=_front_value(volume.chapter_title)
         ),
         manuscript / "ueber-die-autorin.md": AUTHOR_PAGE.format(author=author),
-        target / ".gitignore": "/output/\n",
+        target / ".gitignore": "/output/\n.bookpress/\n",
     }
     styles = {
         target / "styles" / path.relative_to(DEFAULT_STYLES): path

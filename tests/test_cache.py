@@ -1,5 +1,6 @@
 """The build cache: verified on read, atomic under concurrent builds, bounded, confined to the
-project, and its commands. Real files, links, FIFOs and processes."""
+project, and invisible to the checks, the gate and the watcher. Real files, links, FIFOs and
+processes."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from click.testing import CliRunner
 import bookpress.cache
 from bookpress.cache import CACHE_DIR, HEADER, NO_CACHE_ENV, Cache
 from bookpress.cli import main
+from bookpress.gate import Gate
+from bookpress.lint import lint_project
+from bookpress.loader import load_book
+from bookpress.watch import WATCHED, Ignored
 
 
 @pytest.fixture(autouse=True)
@@ -536,3 +541,45 @@ def test_cache_commands_need_a_project(tmp_path: Path) -> None:
         assert code == 1 and "book.toml not found; is this a bookpress project?" in err
         assert "Traceback" not in err
     assert not (tmp_path / ".bookpress").exists()
+
+
+# Not a source: git, init, the checks, the gate and the watcher leave the cache alone
+
+
+def fill(root: Path) -> None:
+    """A cache with entries, a temporary, and files named like sources."""
+    cache = Cache(root)
+    for n in range(5):
+        cache.put(cache.key(f"chapter {n}"), bytes(100_000))
+    (root / CACHE_DIR / "ab").mkdir(exist_ok=True)
+    (root / CACHE_DIR / "ab" / ".tmp-1-x").write_bytes(b"half")
+    (root / CACHE_DIR / "notes.md").write_text("---\ntitle: x\n---\n\n„unpaired\n", encoding="utf-8")
+    (root / ".bookpress" / "01-kapitel.md").write_text("draft  with  spaces\n", encoding="utf-8")
+
+
+def test_init_ignores_the_cache_in_git(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "neu")])
+    assert result.exit_code == 0, result.output
+    assert ".bookpress/" in (tmp_path / "neu" / ".gitignore").read_text().splitlines()
+
+
+def test_the_checks_and_the_gate_do_not_read_the_cache(project) -> None:
+    root = project("minimal")
+    clean = lint_project(root)
+    gate = Gate(root)
+    load_book(root, gate=gate)
+    fill(root)
+    assert lint_project(root).findings == clean.findings
+    filled = Gate(root)
+    load_book(root, gate=filled)
+    assert filled.total == gate.total  # the cache counts nothing toward the project's limit
+    assert not [path for path in filled._read if ".bookpress" in path.parts]
+
+
+def test_the_watcher_does_not_react_to_the_cache(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    key = Cache(root).key("chapter 1")
+    ignored = Ignored.of(root, root / "output")
+    assert ignored(root / CACHE_DIR / key[:2] / key)
+    assert ignored(root / CACHE_DIR / key[:2] / ".tmp-1-x")
+    assert not any((root / CACHE_DIR).is_relative_to(root / folder) for folder in WATCHED)
