@@ -38,11 +38,13 @@ What a reader can rely on:
   :meth:`~Cache.clear` and :meth:`~Cache.prune` still manage what earlier
   builds left (``bookpress cache info`` and ``clear`` rely on that).
 
-What it cannot tell: whether an entry was written by bookpress on this machine
-or shipped with the project folder. Its checks prove an entry is intact and
-stored for its key, not who stored it; a project received from someone else
-should be built without its ``.bookpress/`` folder (delete it, or build with
-``BOOKPRESS_NO_CACHE=1``).
+* **Sealed to its folder.** An entry's digest is an HMAC keyed by the cache's
+  seal: 32 random bytes in ``.bookpress/cache/seal``, together with that file's
+  device, inode and change time. A cache that arrives with a project (copied,
+  unpacked, restored) has a seal file with another identity, so none of its
+  entries verify: a prepared entry cannot stand in for a render, because its
+  maker cannot know the identity the seal file gets on the machine that
+  builds. Entries made before a copy are simply misses.
 
 Only the standard library is used: the cache sits under every build, and
 ``hashlib`` and ``os`` (with ``dir_fd``, ``O_NOFOLLOW`` and ``os.replace``) give
@@ -54,6 +56,7 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
+import hmac
 import logging
 import os
 import re
@@ -73,11 +76,14 @@ DEFAULT_LIMIT_BYTES = 512 * 2**20
 MAX_ENTRY_BYTES = 2**30  # no single result of a build comes near this
 NO_CACHE_ENV = "BOOKPRESS_NO_CACHE"
 
-FORMAT_VERSION = 1  # of the entry layout and the key derivation; raise it when either changes
+FORMAT_VERSION = 2  # of the entry layout and the key derivation; raise it when either changes
 MAGIC = b"BPCACHE\n"
-# magic, format version, reserved (0), payload length, key (32 bytes), SHA-256 of the payload
+# magic, format version, reserved (0), payload length, key (32 bytes), HMAC-SHA-256 of the payload
+# under the seal
 HEADER = struct.Struct(">8sHHQ32s32s")
 TEMP_PREFIX = ".tmp-"
+SEAL_NAME = "seal"
+SEAL_BYTES = 32
 STALE_TEMP_SECONDS = 3600  # a temporary this old belongs to a build that was killed
 PRUNE_TO = 0.9  # a prune after a store leaves room, so the next stores do not scan again
 
@@ -114,6 +120,7 @@ class Cache:
         self._wanted = enabled and not off_by_environment()
         self._real_root = root.resolve()
         self._total: int | None = None  # bytes held, counted at the first store
+        self._sealed: bytes | None = None  # the HMAC key, once read or made
         with self._folder(create=False):
             pass  # finds a link or a file in the cache's place before the first build step
 
@@ -153,8 +160,11 @@ class Cache:
             if folder is None:
                 return None
             try:
+                seal = self._seal(folder, create=False)
+                if seal is None:
+                    return None
                 with _Subfolders(folder) as subfolders:
-                    return _read(subfolders.open(key[:2]), key)
+                    return _read(subfolders.open(key[:2]), key, seal)
             except FileNotFoundError:
                 return None
             except OSError as error:
@@ -175,12 +185,22 @@ class Cache:
             with self._folder(create=True) as folder:
                 if folder is None:
                     return
+                seal = self._seal(folder, create=True)
+                if seal is None:
+                    return
                 with _Subfolders(folder) as subfolders:
-                    grown = _write(subfolders.open(key[:2], create=True), key, data)
+                    grown = _write(subfolders.open(key[:2], create=True), key, data, seal)
         except OSError as error:
             LOG.debug("cache: %s not stored: %s", key, error.strerror or error)
             return
         self._count(grown)
+
+    def _seal(self, folder: int, *, create: bool) -> bytes | None:
+        """The HMAC key of this cache folder; None if it has no usable seal (and ``create``
+        is false, or one cannot be made)."""
+        if self._sealed is None:
+            self._sealed = _seal(folder, create=create)
+        return self._sealed
 
     # The whole cache
 
@@ -347,7 +367,39 @@ class _Subfolders:
         return sorted(self._opened)
 
 
-def _read(folder: int, key: str) -> bytes | None:
+def _seal(folder: int, *, create: bool) -> bytes | None:
+    """The seal's secret and its file's identity, hashed into one key (see the module text).
+
+    The seal is made with ``O_EXCL`` in one write, so of two builds making it at
+    once, one makes it and the other reads it. A seal that is not a regular file
+    of :data:`SEAL_BYTES` bytes is not used: the cache then misses and stores nothing.
+    """
+    if create:
+        with suppress(FileExistsError):
+            descriptor = os.open(SEAL_NAME, _NEW_FILE_FLAGS, 0o600, dir_fd=folder)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(os.urandom(SEAL_BYTES))
+    try:
+        info = os.stat(SEAL_NAME, dir_fd=folder, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != SEAL_BYTES:
+            return None
+        descriptor = os.open(SEAL_NAME, _FILE_FLAGS, dir_fd=folder)
+        with os.fdopen(descriptor, "rb") as handle:
+            secret = handle.read(SEAL_BYTES + 1)
+            opened = os.fstat(descriptor)
+    except OSError:
+        return None
+    if len(secret) != SEAL_BYTES or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+        return None
+    identity = f"{opened.st_dev}:{opened.st_ino}:{opened.st_ctime_ns}".encode()
+    return hashlib.sha256(secret + identity).digest()
+
+
+def _mac(seal: bytes, key: str, data: bytes) -> bytes:
+    return hmac.new(seal, bytes.fromhex(key) + data, hashlib.sha256).digest()
+
+
+def _read(folder: int, key: str, seal: bytes) -> bytes | None:
     """The verified payload of the entry ``key`` in its fan-out ``folder``."""
     info = os.stat(key, dir_fd=folder, follow_symlinks=False)
     if not stat.S_ISREG(info.st_mode):
@@ -358,7 +410,7 @@ def _read(folder: int, key: str) -> bytes | None:
         opened = os.fstat(descriptor)
         if not stat.S_ISREG(opened.st_mode):
             return None  # swapped since the stat above
-        payload = _verified(handle, key, opened.st_size)
+        payload = _verified(handle, key, opened.st_size, seal)
         if payload is None:
             _discard(folder, key, opened)
             return None
@@ -367,8 +419,8 @@ def _read(folder: int, key: str) -> bytes | None:
     return payload
 
 
-def _verified(handle: BinaryIO, key: str, size: int) -> bytes | None:
-    """The payload if the header matches ``key`` and the file's ``size``, and the hash matches."""
+def _verified(handle: BinaryIO, key: str, size: int, seal: bytes) -> bytes | None:
+    """The payload if the header matches ``key`` and the file's ``size``, and the HMAC matches."""
     if size < HEADER.size or size > HEADER.size + MAX_ENTRY_BYTES:
         return None
     header = handle.read(HEADER.size)
@@ -380,7 +432,7 @@ def _verified(handle: BinaryIO, key: str, size: int) -> bytes | None:
     if length != size - HEADER.size:
         return None
     payload = handle.read(length + 1)
-    if len(payload) != length or hashlib.sha256(payload).digest() != digest:
+    if len(payload) != length or not hmac.compare_digest(_mac(seal, key, payload), digest):
         return None
     return payload
 
@@ -394,12 +446,10 @@ def _discard(folder: int, key: str, opened: os.stat_result) -> None:
             LOG.debug("cache: removed the damaged entry %s", key)
 
 
-def _write(folder: int, key: str, data: bytes) -> int:
+def _write(folder: int, key: str, data: bytes, seal: bytes) -> int:
     """Store ``data`` as the entry ``key`` in its fan-out ``folder``, atomically; the bytes
     the cache grew by."""
-    header = HEADER.pack(
-        MAGIC, FORMAT_VERSION, 0, len(data), bytes.fromhex(key), hashlib.sha256(data).digest()
-    )
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(data), bytes.fromhex(key), _mac(seal, key, data))
     temporary = f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}"
     descriptor = os.open(temporary, _NEW_FILE_FLAGS, 0o666, dir_fd=folder)
     try:

@@ -5,10 +5,12 @@ processes."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 import multiprocessing
 import os
 import random
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +46,10 @@ def entry_path(root: Path, key: str) -> Path:
 
 
 def files_under(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*") if not path.is_dir())
+    """The files under ``folder`` but the cache's seal."""
+    return sorted(
+        path for path in folder.rglob("*") if not path.is_dir() and path.name != bookpress.cache.SEAL_NAME
+    )
 
 
 # Keys
@@ -420,7 +425,7 @@ def test_clear_says_what_it_freed(root: Path) -> None:
     (root / CACHE_DIR / "ab" / ".tmp-3-left").write_bytes(b"12345")
     assert cache.clear() == 20 * HEADER.size + sum(range(20)) + 5
     assert cache.size() == (0, 0)
-    assert list((root / CACHE_DIR).iterdir()) == []
+    assert [path.name for path in (root / CACHE_DIR).iterdir()] == [bookpress.cache.SEAL_NAME]
     cache.put(cache.key("again"), b"x")
     assert cache.get(cache.key("again")) == b"x"
 
@@ -583,3 +588,54 @@ def test_the_watcher_does_not_react_to_the_cache(tmp_path: Path) -> None:
     assert ignored(root / CACHE_DIR / key[:2] / key)
     assert ignored(root / CACHE_DIR / key[:2] / ".tmp-1-x")
     assert not any((root / CACHE_DIR).is_relative_to(root / folder) for folder in WATCHED)
+
+
+def test_a_cache_copied_with_the_project_verifies_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    original = Cache(tmp_path / "a")
+    key = original.key("chapter")
+    original.put(key, b"laid out here")
+    assert original.get(key) == b"laid out here"
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=shutil.copy2)
+    copied = Cache(tmp_path / "b")
+    assert copied.get(key) is None
+    copied.put(key, b"laid out there")
+    assert copied.get(key) == b"laid out there"
+    assert Cache(tmp_path / "a").get(key) == b"laid out here"
+
+
+def test_an_entry_written_without_the_seal_is_refused(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = store.key("chapter")
+    store.put(key, b"real")
+    forged = b"forged"
+    header = bookpress.cache.HEADER.pack(
+        bookpress.cache.MAGIC,
+        bookpress.cache.FORMAT_VERSION,
+        0,
+        len(forged),
+        bytes.fromhex(key),
+        hashlib.sha256(forged).digest(),
+    )
+    entry_path(tmp_path, key).write_bytes(header + forged)
+    assert Cache(tmp_path).get(key) is None
+
+
+@pytest.mark.parametrize("damage", ["link", "short", "folder"])
+def test_a_seal_that_is_not_ours_turns_lookups_into_misses(tmp_path: Path, damage: str) -> None:
+    store = Cache(tmp_path)
+    key = store.key("chapter")
+    store.put(key, b"real")
+    seal = tmp_path / bookpress.cache.CACHE_DIR / bookpress.cache.SEAL_NAME
+    seal.unlink()
+    if damage == "link":
+        (tmp_path / "elsewhere").write_bytes(b"x" * bookpress.cache.SEAL_BYTES)
+        seal.symlink_to(tmp_path / "elsewhere")
+    elif damage == "short":
+        seal.write_bytes(b"x")
+    else:
+        seal.mkdir()
+    again = Cache(tmp_path)
+    assert again.get(key) is None
+    again.put(key, b"new")
+    assert again.get(key) is None
