@@ -13,20 +13,25 @@ which always means the output could not be written.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from . import jobs
+from . import uptodate
+from .cache import Cache
 from .errors import BookError, BookErrors, Problem
 from .lint import Finding, Report, lint_project
-from .model import Book, Volume, edition_filename, roman, volume_number
 from .output import TEMP_PREFIX, locked, remove_stale_temporaries, write_atomically, write_together
-from .renderers import PROFILES, Profile
 from .values import source_date_epoch
+
+if TYPE_CHECKING:  # the rest loads only once there is work to do: a build with none stays quick
+    from . import jobs
+    from .model import Book, Volume
+    from .renderers import Profile
 
 T = TypeVar("T")
 
@@ -44,6 +49,7 @@ class BuildOptions:
     strict: bool = False  # warnings of the checks stop the build too
     jobs: int | None = None  # worker processes; None: one per core, 1: all in this process
     scheduler: str | None = None  # a Dask scheduler's address: editions go to its workers
+    cache: bool = True  # reuse and keep results in the project's build cache
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class Written:
     seconds: float
     profile: str
     volume: int
+    sha256: str = ""
+    unchanged: bool = False  # already in the output folder, as this build would write it
 
 
 class CheckFailed(BookErrors):
@@ -81,8 +89,14 @@ def build(
     displays, ``on_finding`` each warning of the checks, ``on_wait`` who holds the
     output folder while this build waits for it.
     """
+    if options.cache and _up_to_date(root, options, on_finding=on_finding, on_written=on_written):
+        return []
+    from . import jobs
+
     on_step("reading the manuscript and running the checks")
-    book = checked_book(root, strict=options.strict, on_finding=on_finding)
+    report = checked_report(root, strict=options.strict, on_finding=on_finding)
+    book = report.book
+    assert book is not None
     volumes = select_volumes(book, options.volumes)
     profiles = select_profiles(options.formats, options.profiles)
     options.output.mkdir(parents=True, exist_ok=True)
@@ -90,7 +104,9 @@ def build(
     pool_helps = any(profile.format == "pdf" for profile in profiles)
     with locked(options.output, on_wait=on_wait):
         remove_stale_temporaries(options.output)
-        with jobs.runner(workers=options.jobs if pool_helps else 1, scheduler=options.scheduler) as run:
+        cache_root = book.root if options.cache else None
+        workers = options.jobs if pool_helps else 1
+        with jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root) as run:
             # Everything is started first, so the workers never wait for the next volume.
             started = [(volume, _start(run, book, volume, profiles)) for volume in volumes]
             for volume, pending in started:
@@ -98,11 +114,70 @@ def build(
                 for result in editions:
                     on_written(result)
                 written.extend(editions)
+    if options.cache:
+        _remember(book.root, options, report, written)
     return written
+
+
+def _options_key(options: BuildOptions) -> tuple[object, ...]:
+    """What of the options shapes the files (not how many workers make them)."""
+    return (options.volumes, options.formats, options.profiles, options.strict)
+
+
+def _up_to_date(
+    root: Path,
+    options: BuildOptions,
+    *,
+    on_finding: Callable[[Finding], None],
+    on_written: Callable[[Written], None],
+) -> bool:
+    """Whether the output already holds this build's files (see :mod:`bookpress.uptodate`);
+    if so, the findings and editions of the build that wrote them are told again."""
+    cache = Cache(root.resolve())
+    if not cache.enabled:
+        return False
+    key = uptodate.record_key(cache, root, options.output, _options_key(options))
+    record = uptodate.Record.decode(cache.get(key) or b"")
+    if record is None or not uptodate.fresh(record, root, options.output):
+        return False
+    for fields in record.findings:
+        on_finding(Finding(**{**fields, "file": Path(fields["file"])}))
+    for edition in record.editions:
+        path = options.output / edition.name
+        on_written(Written(path, edition.size, 0.0, edition.profile, edition.volume, edition.sha256, True))
+    return True
+
+
+def _remember(root: Path, options: BuildOptions, report: Report, written: list[Written]) -> None:
+    """Keep the record that lets the next build with nothing to do skip its work."""
+    cache = Cache(root)
+    if not cache.enabled:
+        return
+    read = dict(report.read)
+    from .loader import manuscript_dir
+
+    toml = manuscript_dir(root) / "book.toml"
+    read[toml.resolve()] = toml.read_bytes()
+    record = uptodate.Record(
+        inputs=uptodate.digests(root, read),
+        listing=uptodate.listing(root),
+        findings=tuple(
+            {**finding.__dict__, "file": str(finding.file)} for finding in report.shown(verbose=False)
+        ),
+        editions=tuple(uptodate.Edition(w.path.name, w.size, w.sha256, w.profile, w.volume) for w in written),
+    )
+    cache.put(uptodate.record_key(cache, root, options.output, _options_key(options)), record.encode())
 
 
 def checked_book(root: Path, *, strict: bool, on_finding: Callable[[Finding], None]) -> Book:
     """The book, once the checks let it through; raises :class:`CheckFailed` otherwise."""
+    book = checked_report(root, strict=strict, on_finding=on_finding).book
+    assert book is not None
+    return book
+
+
+def checked_report(root: Path, *, strict: bool, on_finding: Callable[[Finding], None]) -> Report:
+    """The checks' report, with the book, once they let it through; raises :class:`CheckFailed`."""
     report = _readable(lambda: lint_project(root))
     if report.failed(strict=strict):
         raise CheckFailed(report.shown(verbose=False), _summary(report, strict=strict))
@@ -110,7 +185,7 @@ def checked_book(root: Path, *, strict: bool, on_finding: Callable[[Finding], No
         raise CheckFailed(list(report.refused), "the book cannot be read")
     for finding in report.shown(verbose=False):
         on_finding(finding)
-    return report.book
+    return report
 
 
 def _summary(report: Report, *, strict: bool) -> str:
@@ -120,7 +195,7 @@ def _summary(report: Report, *, strict: bool) -> str:
     return summary
 
 
-Started = list[tuple[Profile, jobs.Pending, float]]
+Started = list[tuple["Profile", "jobs.Pending", float]]
 
 
 def _start(run: jobs.Runner, book: Book, volume: Volume, profiles: list[Profile]) -> Started:
@@ -135,13 +210,16 @@ def finish_volume(
     book: Book, volume: Volume, started: Started, output: Path, on_step: Callable[[str], None]
 ) -> list[Written]:
     """Wait for the volume's editions, then replace their files together."""
+    from .model import edition_filename, roman
+
     rendered: list[tuple[Written, bytes]] = []
     for profile, pending, since in started:
         on_step(f"Band {roman(volume.number)}, {profile.name}: rendering the {profile.format.upper()}")
         data = _readable(pending)
         path = output / edition_filename(book.series, volume, profile.name)
         seconds = time.perf_counter() - since
-        rendered.append((Written(path, len(data), seconds, profile.name, volume.number), data))
+        digest = hashlib.sha256(data).hexdigest()
+        rendered.append((Written(path, len(data), seconds, profile.name, volume.number, digest), data))
     on_step(f"Band {roman(volume.number)}: writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
     write_together([(written.path, data) for written, data in rendered])
     return [written for written, _ in rendered]
@@ -158,6 +236,8 @@ def _readable(action: Callable[[], T]) -> T:
 
 
 def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
+    from .model import roman, volume_number
+
     if not wanted:
         return list(book.volumes)
     chosen = []
@@ -172,6 +252,8 @@ def select_volumes(book: Book, wanted: tuple[str, ...]) -> list[Volume]:
 
 
 def select_profiles(formats: tuple[str, ...], names: tuple[str, ...]) -> list[Profile]:
+    from .renderers import PROFILES
+
     profiles = [
         p
         for p in PROFILES.values()

@@ -166,6 +166,7 @@ def _edition_options(verb: str) -> Callable[[Callable], Callable]:
     default=None,
     help="Render the editions on this Dask cluster (needs bookpress[cluster]).",
 )
+@click.option("--no-cache", is_flag=True, help="Neither use nor keep results in .bookpress/cache.")
 @click.pass_obj
 def build_command(
     project: Path,
@@ -176,6 +177,7 @@ def build_command(
     strict: bool,
     jobs: int | None,
     scheduler: str | None,
+    no_cache: bool,
 ) -> None:
     """Check the manuscript, then build the editions of every volume (or of the ones chosen).
 
@@ -192,13 +194,17 @@ def build_command(
         strict=strict,
         jobs=jobs,
         scheduler=scheduler,
+        cache=not no_cache,
     )
     console = _console()
     written: list[Written] = []
 
     def report(edition: Written) -> None:
         written.append(edition)
-        console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+        if edition.unchanged:
+            console.result(f"up to date: {edition.path}  ({human_size(edition.size)})")
+        else:
+            console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
 
     def wait(holder: str) -> None:
         console.problem(f"waiting: another build is writing to {options.output} ({holder})", fg="yellow")
@@ -227,8 +233,9 @@ def build_command(
         console.problem(what[0].upper() + what[1:])
         sys.exit(1)
     total = sum(w.size for w in written)
+    done = "up to date" if written and all(w.unchanged for w in written) else "built"
     console.result(
-        f"{len(written)} edition{'s' if len(written) != 1 else ''} built "
+        f"{len(written)} edition{'s' if len(written) != 1 else ''} {done} "
         f"({human_size(total)}) in {time.perf_counter() - started:.1f} s"
     )
 

@@ -122,6 +122,10 @@ class Gate:
         self.total = 0
         self._read: dict[Path, bytes] = {}
 
+    def files(self) -> dict[Path, bytes]:
+        """Every file read through this gate so far: real path -> bytes."""
+        return dict(self._read)
+
     # Paths and folders
 
     def resolve(

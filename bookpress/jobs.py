@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from .logs import kept_warnings
@@ -61,8 +62,30 @@ def default_workers() -> int:
 class InTurn:
     """Every job in this process, one after another, when its result is asked for."""
 
+    def __init__(self, cache_root: Path | None = None) -> None:
+        self.cache_root = cache_root
+
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        plan = _in_units(book, volume, profile, timestamp, self.cache_root)
+        if plan is not None:
+            from .renderers import pdf
+
+            return lambda: pdf.finish(plan, pdf.run_in_turn(list(plan.jobs)))
         return lambda: profile.render(book, volume, timestamp)
+
+
+def _in_units(
+    book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, cache_root: Path | None
+) -> Any:
+    """The plan of an edition made in units (see :mod:`.renderers.pdf`); None for the others."""
+    if profile.format != "pdf":
+        return None
+    from .renderers import pdf
+
+    settings = pdf.PROFILES[profile.name]
+    if not settings.in_units:
+        return None
+    return pdf.plan(book, volume, timestamp=timestamp, profile=settings, cache_root=cache_root)
 
     def close(self) -> None:
         pass
@@ -93,26 +116,25 @@ def _told(rendered: Rendered) -> bytes:
 class LocalPool:
     """Jobs in worker processes on this machine; print editions split into their units."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, cache_root: Path | None = None) -> None:
         # forkserver: workers start from a clean process that has loaded the
         # renderers once, not from a copy of this one and its threads.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["bookpress.renderers.pdf", "bookpress.renderers.epub"])
         self.workers = workers
+        self.cache_root = cache_root
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         self._manager: Any = None
         self._context = context
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
-        if profile.format == "pdf":
+        plan = _in_units(book, volume, profile, timestamp, self.cache_root)
+        if plan is not None:
             from .renderers import pdf
 
-            settings = pdf.PROFILES[profile.name]
-            if settings.in_units:
-                plan = pdf.plan(book, volume, timestamp=timestamp, profile=settings)
-                board = SharedBoard(self._board())
-                futures = [self.executor.submit(pdf.lay_out_unit, job, board) for job in plan.jobs]
-                return lambda: pdf.finish(plan, _results(futures))
+            board = SharedBoard(self._board())
+            futures = [self.executor.submit(pdf.lay_out_unit, job, board) for job in plan.jobs]
+            return lambda: pdf.finish(plan, _results(futures))
         future = self.executor.submit(render_edition, book, volume.number, profile.name, timestamp)
         return lambda: _told(future.result())
 
@@ -205,15 +227,21 @@ class Cluster:
 
 
 @contextmanager
-def runner(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Runner]:
-    """The runner a build asks for: a cluster, a local pool, or in turn for one worker."""
+def runner(
+    *, workers: int | None = None, scheduler: str | None = None, cache_root: Path | None = None
+) -> Iterator[Runner]:
+    """The runner a build asks for: a cluster, a local pool, or in turn for one worker.
+
+    ``cache_root`` is the project whose build cache local runners use; the
+    cluster's workers do not reach the project, so they use none.
+    """
     chosen: Runner
     if scheduler:
         chosen = Cluster(scheduler)
     elif (workers or default_workers()) > 1:
-        chosen = LocalPool(workers or default_workers())
+        chosen = LocalPool(workers or default_workers(), cache_root)
     else:
-        chosen = InTurn()
+        chosen = InTurn(cache_root)
     try:
         yield chosen
     finally:

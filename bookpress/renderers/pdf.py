@@ -21,6 +21,9 @@ The screen edition, tagged for PDF/UA, is laid out as one document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import json
 import logging
 import posixpath
 import threading
@@ -37,6 +40,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..cache import Cache
 from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
@@ -205,6 +209,8 @@ class Setup:
     profile: PdfProfile
     identifier: str
     language: str
+    digest: str  # of everything above that shapes a layout (see :func:`shaping_digest`)
+    cache_root: Path | None = None  # the project whose build cache units use; None: no cache
 
     @property
     def base_url(self) -> str:
@@ -215,16 +221,55 @@ class Setup:
         return declared_families(text for _, text in self.css)
 
 
-def edition_setup(book: Book, volume: Volume, profile: PdfProfile) -> Setup:
+def edition_setup(
+    book: Book, volume: Volume, profile: PdfProfile, *, cache_root: Path | None = None
+) -> Setup:
+    css = tuple(_stylesheet_texts(book, profile))
+    resources = dict(book.resources)
     return Setup(
         root=book.root,
-        resources=dict(book.resources),
-        css=tuple(_stylesheet_texts(book, profile)),
+        resources=resources,
+        css=css,
         settings=book.print,
         profile=profile,
         identifier=identifier(volume, profile),
         language=book.series.language,
+        digest=shaping_digest(css, resources, book.print, profile, book.series.language, book.root),
+        cache_root=cache_root,
     )
+
+
+def shaping_digest(
+    css: Sequence[tuple[str, str]],
+    resources: Mapping[str, bytes],
+    settings: PrintSettings,
+    profile: PdfProfile,
+    language: str,
+    root: Path,
+) -> str:
+    """SHA-256 of what shapes a layout besides its HTML: stylesheets, the files they and the
+    text use (fonts, images), page geometry, the profile, the language, the project's
+    place (file URLs) and the versions of the libraries that lay out and shape text."""
+    digest = hashlib.sha256()
+    parts: list[bytes] = [
+        repr((settings, profile, language, root.as_posix(), _library_versions())).encode(),
+        *(f"{url}\n{text}".encode() for url, text in css),
+    ]
+    for name in sorted(resources):
+        parts += [name.encode(), hashlib.sha256(resources[name]).digest()]
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _library_versions() -> tuple[str, ...]:
+    from importlib.metadata import version
+
+    from weasyprint.text.ffi import pango
+
+    packages = tuple(f"{name} {version(name)}" for name in ("weasyprint", "pydyf", "pyphen", "pikepdf"))
+    return (*packages, f"pango {pango.pango_version()}")
 
 
 @dataclass(frozen=True)
@@ -317,8 +362,11 @@ class Plan:
     jobs: tuple[UnitJob, ...]
 
 
-def plan(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile) -> Plan:
-    setup = edition_setup(book, volume, profile)
+def plan(
+    book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile, cache_root: Path | None = None
+) -> Plan:
+    """The units of a print edition; with ``cache_root``, units use that project's build cache."""
+    setup = edition_setup(book, volume, profile, cache_root=cache_root)
     anchors = (*(chapter.doc.anchor for chapter in volume.chapters), book.author_page.anchor)
     jobs = tuple(
         UnitJob(
@@ -379,46 +427,94 @@ def lay_out_unit(job: UnitJob, board: Board) -> Laid:
     Once paginated, the unit publishes its page count on ``board`` and takes
     its first folio from there. Footnotes set off their call's page make one
     more layout with :func:`.pdf_html.note_css` for their paragraphs, before
-    anything is published.
+    anything is published. With a cache, a unit laid out before publishes
+    its known page count at once and, if its first folio is unchanged, is
+    not laid out again.
     """
-    setup = job.setup
-    use_safer_german(setup.language)
-    css = list(setup.css)
-    warnings: list[str] = []
-    folio = 0
     try:
-        for attempt in range(2):
-
-            def paginated(pages: Sequence[Any], last: bool = attempt == 1) -> int:
-                nonlocal folio
-                misplaced = misplaced_on_pages(pages)
-                if misplaced and not last:
-                    raise _Misplaced(misplaced)
-                warnings.extend(
-                    f"footnote {note} is not on the page of its call" for note in sorted(misplaced)
-                )
-                recto = _opens_recto(pages, job.anchor)
-                board.publish(job.index, len(pages), recto)
-                folio = board.first_folio(job.index, recto)
-                return folio - 1
-
-            try:
-                with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
-                    document = _layout(setup, job.html, css)
-                    if setup.profile.check_images:
-                        check_images(document, root=setup.root)
-                    data = _write(document, setup)
-                break
-            except _Misplaced as misplaced:
-                css.append((setup.base_url, pdf_html.note_css(misplaced.notes)))
-        check_fonts(document, allowed=setup.fonts)
+        return _lay_out_unit(job, board)
     except FatalURLFetchingError as error:
         board.abandon(job.index)
         raise _outside(error) from None
     except BaseException:
         board.abandon(job.index)
         raise
-    return Laid(job.index, folio, len(document.pages), data, tuple(warnings))
+
+
+def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
+    setup = job.setup
+    cache = Cache(setup.cache_root) if setup.cache_root is not None else None
+    pages_key = cache.key("pdf unit pages", setup.digest, job.html) if cache else ""
+    if cache:
+        known = _counted(cache.get(pages_key))
+        if known is not None:
+            board.publish(job.index, *known)
+            folio = board.first_folio(job.index, known[1])
+            laid = _unpacked(cache.get(cache.key("pdf unit", setup.digest, job.html, str(folio))), job.index)
+            if laid is not None:
+                return laid
+    laid, recto = _laid_out(job, board)
+    if cache:
+        cache.put(pages_key, f"{laid.pages} {int(recto)}".encode())
+        cache.put(cache.key("pdf unit", setup.digest, job.html, str(laid.first_folio)), _packed(laid))
+    return laid
+
+
+def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
+    setup = job.setup
+    use_safer_german(setup.language)
+    css = list(setup.css)
+    warnings: list[str] = []
+    folio, recto = 0, False
+    for attempt in range(2):
+
+        def paginated(pages: Sequence[Any], last: bool = attempt == 1) -> int:
+            nonlocal folio, recto
+            misplaced = misplaced_on_pages(pages)
+            if misplaced and not last:
+                raise _Misplaced(misplaced)
+            warnings.extend(f"footnote {note} is not on the page of its call" for note in sorted(misplaced))
+            recto = _opens_recto(pages, job.anchor)
+            board.publish(job.index, len(pages), recto)
+            folio = board.first_folio(job.index, recto)
+            return folio - 1
+
+        try:
+            with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
+                document = _layout(setup, job.html, css)
+                if setup.profile.check_images:
+                    check_images(document, root=setup.root)
+                data = _write(document, setup)
+            break
+        except _Misplaced as misplaced:
+            css.append((setup.base_url, pdf_html.note_css(misplaced.notes)))
+    check_fonts(document, allowed=setup.fonts)
+    return Laid(job.index, folio, len(document.pages), data, tuple(warnings)), recto
+
+
+def _counted(entry: bytes | None) -> tuple[int, bool] | None:
+    """(pages, opens on the right) from a cache entry."""
+    try:
+        pages, recto = (entry or b"").decode().split()
+        return int(pages), recto == "1"
+    except ValueError:
+        return None
+
+
+def _packed(laid: Laid) -> bytes:
+    head = {"first_folio": laid.first_folio, "pages": laid.pages, "warnings": list(laid.warnings)}
+    return json.dumps(head).encode() + b"\n" + laid.pdf
+
+
+def _unpacked(entry: bytes | None, index: int) -> Laid | None:
+    if not entry or b"\n" not in entry:
+        return None
+    head, pdf = entry.split(b"\n", 1)
+    try:
+        fields = json.loads(head)
+        return Laid(index, int(fields["first_folio"]), int(fields["pages"]), pdf, tuple(fields["warnings"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _opens_recto(pages: Sequence[Any], anchor: str) -> bool:
