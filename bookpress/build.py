@@ -89,8 +89,10 @@ def build(
     displays, ``on_finding`` each warning of the checks, ``on_wait`` who holds the
     output folder while this build waits for it.
     """
-    if options.cache and _up_to_date(root, options, on_finding=on_finding, on_written=on_written):
-        return []
+    if options.cache:
+        unchanged = _up_to_date(root, options, on_finding=on_finding, on_written=on_written)
+        if unchanged is not None:
+            return unchanged
     from . import jobs
 
     on_step("reading the manuscript and running the checks")
@@ -130,22 +132,25 @@ def _up_to_date(
     *,
     on_finding: Callable[[Finding], None],
     on_written: Callable[[Written], None],
-) -> bool:
-    """Whether the output already holds this build's files (see :mod:`bookpress.uptodate`);
-    if so, the findings and editions of the build that wrote them are told again."""
+) -> list[Written] | None:
+    """The editions, if the output already holds this build's files (see :mod:`bookpress.uptodate`);
+    then the findings and editions of the build that wrote them are told again. None otherwise."""
     cache = Cache(root.resolve())
     if not cache.enabled:
-        return False
+        return None
     key = uptodate.record_key(cache, root, options.output, _options_key(options))
     record = uptodate.Record.decode(cache.get(key) or b"")
     if record is None or not uptodate.fresh(record, root, options.output):
-        return False
+        return None
     for fields in record.findings:
         on_finding(Finding(**{**fields, "file": Path(fields["file"])}))
-    for edition in record.editions:
-        path = options.output / edition.name
-        on_written(Written(path, edition.size, 0.0, edition.profile, edition.volume, edition.sha256, True))
-    return True
+    unchanged = [
+        Written(options.output / e.name, e.size, 0.0, e.profile, e.volume, e.sha256, unchanged=True)
+        for e in record.editions
+    ]
+    for edition in unchanged:
+        on_written(edition)
+    return unchanged
 
 
 def _remember(root: Path, options: BuildOptions, report: Report, written: list[Written]) -> None:

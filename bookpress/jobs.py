@@ -73,6 +73,9 @@ class InTurn:
             return lambda: pdf.finish(plan, pdf.run_in_turn(list(plan.jobs)))
         return lambda: profile.render(book, volume, timestamp)
 
+    def close(self) -> None:
+        pass
+
 
 def _in_units(
     book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, cache_root: Path | None
