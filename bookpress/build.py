@@ -17,6 +17,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -82,12 +83,15 @@ def build(
     on_step: Callable[[str], None] = lambda step: None,
     on_finding: Callable[[Finding], None] = lambda finding: None,
     on_wait: Callable[[str], None] = lambda holder: None,
+    runner: jobs.Runner | None = None,
 ) -> list[Written]:
     """Build the selected editions of the project at ``root`` into ``options.output``.
 
     ``on_step`` hears what is being done ("Band III, ebook: rendering") for progress
     displays, ``on_finding`` each warning of the checks, ``on_wait`` who holds the
-    output folder while this build waits for it.
+    output folder while this build waits for it. ``runner`` runs the jobs (one
+    that ``watch`` keeps warm between builds); by default one is made from the
+    options for this build.
     """
     if options.cache:
         unchanged = _up_to_date(root, options, on_finding=on_finding, on_written=on_written)
@@ -108,7 +112,8 @@ def build(
         remove_stale_temporaries(options.output)
         cache_root = book.root if options.cache else None
         workers = options.jobs if pool_helps else 1
-        with jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root) as run:
+        making = jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root)
+        with making if runner is None else nullcontext(runner) as run:
             # Everything is started first, so the workers never wait for the next volume.
             started = [(volume, _start(run, book, volume, profiles)) for volume in volumes]
             for volume, pending in started:

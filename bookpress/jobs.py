@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -126,7 +127,9 @@ class LocalPool:
         context.set_forkserver_preload(["bookpress.renderers.pdf", "bookpress.renderers.epub"])
         self.workers = workers
         self.cache_root = cache_root
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
+        )
         self._manager: Any = None
         self._context = context
 
@@ -150,6 +153,12 @@ class LocalPool:
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self._manager is not None:
             self._manager.shutdown()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal; the parent stops the build, and its
+    workers end with it instead of printing tracebacks of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _results(futures: list[Future[Any]]) -> list[Any]:

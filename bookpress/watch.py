@@ -24,6 +24,7 @@ from typing import Protocol
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from . import jobs
 from .build import BuildOptions, Written, build
 from .config import load_config
 from .errors import BookError
@@ -117,7 +118,21 @@ def watch(
     """Build once, then rebuild after every burst of changes until ``stop`` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
     root = root.resolve()
-    rebuild(root, options, reporter, [])
+    cache_root = root if options.cache else None
+    # One runner for the whole session: its workers stay loaded between saves.
+    with jobs.runner(workers=options.jobs, scheduler=options.scheduler, cache_root=cache_root) as run:
+        _watch(root, options, reporter, debounce, stop, run)
+
+
+def _watch(
+    root: Path,
+    options: BuildOptions,
+    reporter: Reporter,
+    debounce: float,
+    stop: threading.Event,
+    run: jobs.Runner,
+) -> None:
+    rebuild(root, options, reporter, [], run)
     changes = _Changes(Ignored.of(root, options.output))
     observer = Observer()
     folders = [root / name for name in WATCHED if (root / name).is_dir()]
@@ -132,7 +147,7 @@ def watch(
             _settle(changes.arrived, debounce, stop)
             changed = changes.take()
             if changed:
-                rebuild(root, options, reporter, changed)
+                rebuild(root, options, reporter, changed, run)
     finally:
         observer.stop()
         observer.join()
@@ -145,7 +160,9 @@ def _settle(arrived: threading.Event, debounce: float, stop: threading.Event) ->
         time.sleep(debounce)
 
 
-def rebuild(root: Path, options: BuildOptions, reporter: Reporter, changed: list[Path]) -> None:
+def rebuild(
+    root: Path, options: BuildOptions, reporter: Reporter, changed: list[Path], run: jobs.Runner | None = None
+) -> None:
     """Build what ``changed`` affects (everything when it is empty); report every failure,
     the author's and our own bugs alike, and never raise: watching goes on."""
     started = time.perf_counter()
@@ -160,6 +177,7 @@ def rebuild(root: Path, options: BuildOptions, reporter: Reporter, changed: list
             on_step=reporter.step,
             on_finding=reporter.finding,
             on_wait=reporter.waiting,
+            runner=run,
         )
     except Exception as error:  # a bug must not end the session; the reporter says what it was
         reporter.failed(error)
