@@ -26,6 +26,7 @@ from . import uptodate
 from .cache import Cache
 from .errors import BookError, BookErrors, Problem
 from .lint import Finding, Report, lint_project
+from .logs import LOG, heard_warnings
 from .output import TEMP_PREFIX, locked, remove_stale_temporaries, write_atomically, write_together
 from .values import source_date_epoch
 
@@ -107,8 +108,9 @@ def build(
     profiles = select_profiles(options.formats, options.profiles)
     options.output.mkdir(parents=True, exist_ok=True)
     written: list[Written] = []
+    warnings: list[str] = []  # what rendering warned of, to be told again when nothing changed
     pool_helps = any(profile.format == "pdf" for profile in profiles)
-    with locked(options.output, on_wait=on_wait):
+    with locked(options.output, on_wait=on_wait), heard_warnings(warnings):
         remove_stale_temporaries(options.output)
         cache_root = book.root if options.cache else None
         workers = options.jobs if pool_helps else 1
@@ -122,7 +124,7 @@ def build(
                     on_written(result)
                 written.extend(editions)
     if options.cache:
-        _remember(book.root, options, report, written)
+        _remember(book.root, options, report, written, warnings)
     return written
 
 
@@ -149,6 +151,8 @@ def _up_to_date(
         return None
     for fields in record.findings:
         on_finding(Finding(**{**fields, "file": Path(fields["file"])}))
+    for warning in record.warnings:
+        LOG.warning("%s", warning)
     unchanged = [
         Written(options.output / e.name, e.size, 0.0, e.profile, e.volume, e.sha256, unchanged=True)
         for e in record.editions
@@ -158,7 +162,9 @@ def _up_to_date(
     return unchanged
 
 
-def _remember(root: Path, options: BuildOptions, report: Report, written: list[Written]) -> None:
+def _remember(
+    root: Path, options: BuildOptions, report: Report, written: list[Written], warnings: list[str]
+) -> None:
     """Keep the record that lets the next build with nothing to do skip its work."""
     cache = Cache(root)
     if not cache.enabled:
@@ -175,6 +181,7 @@ def _remember(root: Path, options: BuildOptions, report: Report, written: list[W
             {**finding.__dict__, "file": str(finding.file)} for finding in report.shown(verbose=False)
         ),
         editions=tuple(uptodate.Edition(w.path.name, w.size, w.sha256, w.profile, w.volume) for w in written),
+        warnings=tuple(warnings),
     )
     cache.put(uptodate.record_key(cache, root, options.output, _options_key(options)), record.encode())
 

@@ -10,6 +10,8 @@ LOG = logging.getLogger("bookpress")
 
 
 class _Kept(logging.Handler):
+    """Keeps the message of every warning (errors are raised, not logged, by bookpress)."""
+
     def __init__(self, into: list[str]) -> None:
         super().__init__(logging.WARNING)
         self.into = into
@@ -32,3 +34,14 @@ def kept_warnings(into: list[str]) -> Iterator[None]:
         yield
     finally:
         LOG.handlers, LOG.propagate = handlers, propagate
+
+
+@contextmanager
+def heard_warnings(into: list[str]) -> Iterator[None]:
+    """While active, bookpress's warnings also go into ``into``; its handlers still get them."""
+    handler = _Kept(into)
+    LOG.addHandler(handler)
+    try:
+        yield
+    finally:
+        LOG.removeHandler(handler)

@@ -10,8 +10,8 @@ size, SHA-256).
 The next build with the same options is up to date when each of those files
 still has its digest, no name came or went in those two folders, and every
 edition in the output folder still has its digest. Then nothing is read
-beyond those files, nothing is parsed or rendered, and the findings are
-shown again as they were. Anything else (a changed byte, a new chapter file,
+beyond those files, nothing is parsed or rendered, and the findings and
+warnings are told again as they were. Anything else (a changed byte, a new chapter file,
 a deleted or edited edition, another ``SOURCE_DATE_EPOCH``) means a real build.
 
 This module imports nothing heavy, so a build with nothing to do stays fast.
@@ -53,6 +53,7 @@ class Record:
     listing: str  # SHA-256 of the names under the watched folders
     findings: tuple[Mapping[str, Any], ...]  # as Finding fields, file as a string
     editions: tuple[Edition, ...]
+    warnings: tuple[str, ...] = ()  # what rendering warned of (an image under 300 ppi)
 
     def encode(self) -> bytes:
         return json.dumps(
@@ -61,6 +62,7 @@ class Record:
                 "listing": self.listing,
                 "findings": list(self.findings),
                 "editions": [edition.__dict__ for edition in self.editions],
+                "warnings": list(self.warnings),
             },
             sort_keys=True,
         ).encode()
@@ -74,6 +76,7 @@ class Record:
                 listing=str(fields["listing"]),
                 findings=tuple(dict(f) for f in fields["findings"]),
                 editions=tuple(Edition(**e) for e in fields["editions"]),
+                warnings=tuple(str(w) for w in fields["warnings"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

@@ -19,7 +19,8 @@ from conftest import REPO
 
 
 def epub_build(root: Path, output: Path) -> Path:
-    [written] = build(root, BuildOptions(output=output, formats=("epub",)))
+    """Render the EPUB, even when the output folder already holds it (no build cache)."""
+    [written] = build(root, BuildOptions(output=output, formats=("epub",), cache=False))
     return written.path
 
 
