@@ -61,12 +61,22 @@ class Converter:
         self.root = root.resolve()
         self.images = images
         self.hyphenation = Exceptions(hyphenation)
+        # What shapes a conversion besides the source: a cached Document is keyed by it.
+        self.signature = repr((str(self.root), tuple(hyphenation)))
+        # (src as written, project path, line) of each image of the last conversion.
+        self.used_images: list[tuple[str, str, int | None]] = []
         self._guards = mdguards.Bounded()
-        self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, self._guards],
-            extension_configs=EXTENSION_CONFIGS,
-            output_format="xhtml",
-        )
+        self._markdown: markdown.Markdown | None = None  # made at the first conversion
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        if self._markdown is None:
+            self._markdown = markdown.Markdown(
+                extensions=[*EXTENSIONS, self._guards],
+                extension_configs=EXTENSION_CONFIGS,
+                output_format="xhtml",
+            )
+        return self._markdown
 
     def convert(self, source: Source, *, anchor: str, problems: Collector) -> Document | None:
         """Turn ``source`` into a Document; problems are collected, None if unusable."""
@@ -77,6 +87,7 @@ class Converter:
             return None
         self._md.reset()
         self._guards.reset()
+        self.used_images = []
         raw = self._md.convert(source.body)
         before = len(problems.problems)
         _report_slips(self._guards.slips, source, problems)
@@ -104,7 +115,7 @@ class Converter:
         xhtml.heading_ids(tree)
         xhtml.prefix_ids(tree, anchor)
         outline = xhtml.outline(tree)
-        images = _images(tree, source, self.root, problems, use=self.images)
+        images = _images(tree, source, self.root, problems, use=self.images, seen=self.used_images)
         _links(tree, source, problems)
         if len(problems.problems) > before:
             return None
@@ -229,7 +240,13 @@ def _raw_html_line(wrapped: str, exc: etree.XMLSyntaxError, source: Source, stas
 
 
 def _images(
-    tree: etree._Element, source: Source, root: Path, problems: Collector, *, use: ImageUse | None = None
+    tree: etree._Element,
+    source: Source,
+    root: Path,
+    problems: Collector,
+    *,
+    use: ImageUse | None = None,
+    seen: list[tuple[str, str, int | None]] | None = None,
 ) -> list[str]:
     """Check image paths, make them project-relative, and give lone images a <figure>.
 
@@ -254,8 +271,16 @@ def _images(
         img.set("src", relative)
         img.set("alt", img.get("alt", ""))
         found.append(relative)
+        if seen is not None:
+            seen.append((src, relative, line))
         xhtml.figure(img)
     return found
+
+
+def image_target(folder: Path, reference: str, root: Path) -> Path | None:
+    """The real path an image reference in ``folder`` names, if it is a file inside ``root``."""
+    target = _inside(folder, reference, root)
+    return target if target is not None and target.is_file() else None
 
 
 def _inside(folder: Path, reference: str, root: Path) -> Path | None:

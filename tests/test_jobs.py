@@ -140,3 +140,29 @@ def test_without_the_cache_every_build_renders(
     again = build(root, BuildOptions(output=out, jobs=1, formats=("epub",)))
     assert not any(w.unchanged for w in again)
     assert not (root / ".bookpress").exists()
+
+
+def test_chapters_from_the_cache_are_the_chapters_a_fresh_read_gives(project: Callable[[str], Path]) -> None:
+    from PIL import Image
+
+    from bookpress.cache import Cache
+    from bookpress.lint import lint_project
+    from bookpress.loader import load_book
+
+    root = project("pdf-mini")
+    Image.new("RGB", (1200, 800), "white").save(root / "manuscript" / "bild.png")
+    chapter = root / "manuscript" / "band-1" / "03-bild.md"
+    chapter.write_text("---\ntitle: Bild\n---\n\n![Ein Bild](../bild.png)\n\nText „in Anführung“.\n")
+    fresh = load_book(root)
+    assert load_book(root, cache=Cache(root)) == fresh  # fills the cache
+    assert load_book(root, cache=Cache(root)) == fresh  # from it
+    assert lint_project(root).findings == lint_project(root).findings
+
+    (root / "manuscript" / "bild.png").unlink()  # the chapter is unchanged, its image is gone
+    with pytest.raises(BookError, match=r"bild\.png"):
+        load_book(root, cache=Cache(root))
+
+    Image.new("RGB", (1200, 800), "white").save(root / "manuscript" / "anderes.png")
+    (root / "manuscript" / "bild.png").symlink_to("anderes.png")  # now resolves elsewhere
+    [volume] = load_book(root, cache=Cache(root)).volumes
+    assert 'src="manuscript/anderes.png"' in volume.chapters[-1].doc.html

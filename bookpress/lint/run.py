@@ -4,13 +4,15 @@ so that importing the package (for its codes and findings) stays light."""
 from __future__ import annotations
 
 import functools
+import pickle
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from ..config import Config, load_config
+from ..cache import Cache
+from ..config import load_config
 from ..errors import BookError
-from ..gate import Gate
+from ..gate import MAX_SOURCE_BYTES, Gate, Where
 from ..loader import load_book, manuscript_dir
 from ..model import Book
 from . import Report, images, project, rules
@@ -33,9 +35,10 @@ def lint_project(root: Path) -> Report:
     except BookError as error:
         findings = [project.from_problem(p, manuscript / "book.toml", gate) for p in error.problems]
         return _report(findings, {}, frozenset(), files=0, refused=frozenset(findings))
+    cache = Cache(root)
     used = project.used_sources(config, manuscript, gate)
-    texts = [text for path in used if (text := read_text(path, gate=gate)) is not None]
-    findings = _text_findings(texts, config)
+    texts, findings = _checked_texts(used, gate, cache)
+    findings += [finding for text in texts for finding in images.images(text, config.print)]
     findings += list(project.unlisted(config, manuscript, used, gate))
     findings += list(project.placeholder_isbns(config))
     findings += list(project.chapter_numbers(config))
@@ -44,7 +47,7 @@ def lint_project(root: Path) -> Report:
     book: Book | None = None
     refused: set[Finding] = set()
     try:
-        book = load_book(root, config=config, gate=gate)
+        book = load_book(root, config=config, gate=gate, cache=cache)
         volumes, chapters = len(book.volumes), sum(len(v.chapters) for v in book.volumes)
     except BookError as error:
         # The build and the rules above may both find a thing; keep the rule's finding.
@@ -76,13 +79,46 @@ def _resolved(path: Path) -> Path:
     return path.resolve()
 
 
-def _text_findings(texts: list[Text], config: Config) -> list[Finding]:
+def _checked_texts(paths: list[Path], gate: Gate, cache: Cache) -> tuple[list[Text], list[Finding]]:
+    """Each file read for the rules, and what the text rules found in it.
+
+    A file whose bytes the cache has seen comes back as it was read and checked
+    then; the image rule, which looks at other files, runs on every text anyway.
+    """
+    texts: list[Text] = []
     findings: list[Finding] = []
-    for text in texts:
-        for rule in rules.RULES:
-            findings.extend(rule(text))
-        findings.extend(images.images(text, config.print))
-    return findings
+    for path in paths:
+        key = _checks_key(path, gate, cache)
+        if key is not None and (entry := cache.get(key)) is not None:
+            try:
+                text, found = pickle.loads(entry)  # sealed: written by this project folder's own builds
+            except Exception:  # an entry of an older layout: read the file again
+                text = None
+            if isinstance(text, Text):
+                texts.append(text)
+                findings.extend(found)
+                continue
+        text = read_text(path, gate=gate)
+        if text is None:
+            continue
+        found = [finding for rule in rules.RULES for finding in rule(text)]
+        texts.append(text)
+        findings.extend(found)
+        if key is not None:
+            # What later steps use of a text: its path, silences and masked lines (the image rule).
+            slim = replace(text, lines=(), blocks=(), headings=())
+            cache.put(key, pickle.dumps((slim, found), pickle.HIGHEST_PROTOCOL))
+    return texts, findings
+
+
+def _checks_key(path: Path, gate: Gate, cache: Cache) -> str | None:
+    if not cache.enabled:
+        return None
+    try:
+        data = gate.read_found(path, named_by=Where(path), limit=MAX_SOURCE_BYTES)
+    except BookError:
+        return None  # read_text says nothing either; the loader reports it
+    return cache.key("chapter checks", str(path), data)
 
 
 def _unused_file_silences(
