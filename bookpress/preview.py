@@ -41,6 +41,7 @@ from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 from . import css, internal, svg
 from .build import select_volumes
+from .cache import Cache
 from .errors import BookError
 from .gate import MAX_IMAGE_BYTES, Gate, Where, decode_utf8
 from .loader import load_book, manuscript_dir
@@ -99,7 +100,7 @@ class Preview:
 
     def _render(self, version: str, volume: str | None) -> str:
         try:
-            book = load_book(self.root)
+            book = load_book(self.root, cache=Cache(self.root))  # unchanged chapters from the cache
             chosen = select_volumes(book, (volume,))[0] if volume else book.volumes[-1]
         except BookError as error:
             return problems_page(error, version)
