@@ -13,8 +13,9 @@ it, however the units were spread out.
   paginated before the units ahead of it waits for their page counts on a
   shared board, which never blocks for long because the pool starts jobs in
   the order they were given.
-- :class:`Cluster` sends whole editions to a Dask ``distributed`` scheduler
-  (``--scheduler tcp://HOST:PORT``); each is rendered in turn on a worker.
+- :class:`bookpress.cluster.Cluster` sends whole editions to a Dask
+  ``distributed`` scheduler (``--scheduler tcp://HOST:PORT``); each is
+  rendered in turn on a worker.
 
 Warnings raised while a job runs elsewhere travel back with its result and
 are logged here, so they reach the author like any other.
@@ -111,7 +112,8 @@ def render_edition(book: Book, volume_number: int, profile_name: str, timestamp:
     return Rendered(data, tuple(warnings))
 
 
-def _told(rendered: Rendered) -> bytes:
+def told(rendered: Rendered) -> bytes:
+    """The bytes of a job that ran elsewhere, once its warnings are logged here."""
     for warning in rendered.warnings:
         LOG.warning("%s", warning)
     return rendered.data
@@ -142,7 +144,7 @@ class LocalPool:
             futures = [self.executor.submit(pdf.lay_out_unit, job, board) for job in plan.jobs]
             return lambda: pdf.finish(plan, _results(futures))
         future = self.executor.submit(render_edition, book, volume.number, profile.name, timestamp)
-        return lambda: _told(future.result())
+        return lambda: told(future.result())
 
     def _board(self) -> Any:
         if self._manager is None:
@@ -209,35 +211,6 @@ class SharedBoard:
         self.counts[index] = None
 
 
-class Cluster:
-    """Whole editions on a Dask ``distributed`` cluster; each is rendered in turn on a worker.
-
-    The workers need bookpress and its system libraries; they get the checked
-    book as data, so they need no access to the project folder.
-    """
-
-    def __init__(self, address: str) -> None:
-        from .errors import BookError
-
-        try:
-            from distributed import Client
-        except ImportError:
-            raise BookError(
-                "--scheduler needs Dask's distributed package: pip install 'bookpress[cluster]'"
-            ) from None
-        try:
-            self.client = Client(address, timeout="10s", set_as_default=False)
-        except OSError as error:
-            raise BookError(f"cannot reach the scheduler at {address}: {error}") from None
-
-    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
-        future = self.client.submit(render_edition, book, volume.number, profile.name, timestamp, pure=False)
-        return lambda: _told(future.result())
-
-    def close(self) -> None:
-        self.client.close()
-
-
 @contextmanager
 def runner(
     *, workers: int | None = None, scheduler: str | None = None, cache_root: Path | None = None
@@ -249,6 +222,8 @@ def runner(
     """
     chosen: Runner
     if scheduler:
+        from .cluster import Cluster  # Dask is imported only for a cluster
+
         chosen = Cluster(scheduler)
     elif (workers or default_workers()) > 1:
         chosen = LocalPool(workers or default_workers(), cache_root)

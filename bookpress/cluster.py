@@ -1,0 +1,69 @@
+"""Editions rendered on a Dask ``distributed`` cluster. The only module that imports Dask.
+
+A build sends each whole edition to the scheduler as one task; a worker
+renders it with :func:`bookpress.jobs.render_edition` and sends back its bytes
+and warnings. The checked :class:`~bookpress.model.Book` (text, styles, fonts,
+images) travels with the tasks, so workers need no access to the project and
+no shared storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from .errors import BookError
+from .jobs import Pending, render_edition, told
+from .model import Book, Volume
+from .renderers import Profile
+
+LOG = logging.getLogger("bookpress")
+
+# A scheduler answers a connection at once; Dask's default (30 s) keeps an author
+# waiting that long for a typo in the address, since a refused connection is retried.
+CONNECT_TIMEOUT = 5  # seconds
+
+
+class Cluster:
+    """Whole editions on a Dask ``distributed`` cluster; each is rendered in turn on a worker."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BookError(
+                "--scheduler needs Dask's distributed package: pip install 'bookpress[cluster]'"
+            ) from None
+        _check_address(address)
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except OSError:  # Dask's timeouts are OSErrors too
+            raise BookError(
+                f"no Dask scheduler answered at {address} within {CONNECT_TIMEOUT} s: "
+                "is it running (dask scheduler), and is the address right?"
+            ) from None
+        if not self.client.scheduler_info(n_workers=1)["workers"]:
+            LOG.warning(
+                "the scheduler at %s has no workers yet: the build waits until one joins (dask worker %s)",
+                address,
+                address,
+            )
+
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
+        future = self.client.submit(render_edition, book, volume.number, profile.name, timestamp, pure=False)
+        return lambda: told(future.result())
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _check_address(address: str) -> None:
+    """Refuse what Dask could not even try to connect to (a wrong scheme, no port)."""
+    from distributed.comm.addressing import parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address, strict=False)
+        get_backend(scheme).get_address_host_port(location)
+    except ValueError as error:
+        raise BookError(f"--scheduler {address}: {error}; expected tcp://HOST:PORT") from None

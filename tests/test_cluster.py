@@ -1,0 +1,102 @@
+"""Builds on a Dask cluster: two local worker processes stand in for the machines of a real one.
+
+The workers start from a fresh interpreter and get the book only as data (they
+inherit this environment, so they import the same bookpress). Marked
+``cluster`` and ``slow``: ``pytest -m "not cluster"`` leaves them out.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from distributed import LocalCluster
+from PIL import Image
+
+from bookpress.build import BuildOptions, build
+from bookpress.cli import main
+from bookpress.errors import BookError
+
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a cluster of two single-threaded worker processes on this machine."""
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_cluster_build_is_byte_identical_to_one_process(
+    scheduler: str, project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    root = project("pdf-mini")
+    on_cluster = build(root, BuildOptions(output=tmp_path / "cluster", scheduler=scheduler))
+    in_turn = build(root, BuildOptions(output=tmp_path / "local", jobs=1))
+    assert sorted(w.profile for w in on_cluster) == ["ebook", "print", "screen"]
+    assert [w.path.name for w in on_cluster] == [w.path.name for w in in_turn]
+    for there, here in zip(on_cluster, in_turn, strict=True):
+        assert there.path.read_bytes() == here.path.read_bytes(), there.path.name
+
+
+def test_a_warning_on_a_worker_reaches_the_log_here(
+    scheduler: str, project: Callable[[str], Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = project("pdf-mini")
+    Image.new("RGB", (300, 200), "white").save(root / "manuscript" / "grob.png")
+    (root / "manuscript" / "band-1" / "03-bild.md").write_text(
+        "---\ntitle: Bild\n---\n\n![Ein Bild](../grob.png)\n", encoding="utf-8"
+    )
+    with caplog.at_level(logging.WARNING, logger="bookpress"):
+        build(root, BuildOptions(output=tmp_path / "out", profiles=("print",), scheduler=scheduler))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("manuscript/grob.png: printed at ") and "ppi" in m for m in warnings)
+
+
+def test_a_book_error_on_a_worker_comes_back_as_one(
+    scheduler: str, project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    root = project("pdf-mini")
+    with open(root / "styles" / "print.css", "a", encoding="utf-8") as css:
+        css.write('\nbody { font-family: "DejaVu Sans", sans-serif; }\n')
+    with pytest.raises(BookError, match="system font"):
+        build(root, BuildOptions(output=tmp_path / "out", profiles=("print",), scheduler=scheduler))
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def nobody_listens() -> str:
+    """An address on this machine where no scheduler runs (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"tcp://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        (None, "no Dask scheduler answered at tcp://127.0.0.1:"),
+        ("http://127.0.0.1:8786", "unknown address scheme 'http'"),
+        ("tcp://127.0.0.1", "missing port number"),
+    ],
+)
+def test_a_scheduler_that_cannot_be_reached_is_a_clear_error(
+    project: Callable[[str], Path], address: str | None, message: str
+) -> None:
+    root = project("minimal")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["-C", str(root), "build", "-f", "epub", "--scheduler", address or nobody_listens()]
+    )
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 15
+    assert not list((root / "output").glob("*.epub"))
