@@ -4,13 +4,15 @@ A build sends each whole edition to the scheduler as one task; a worker
 renders it with :func:`bookpress.jobs.render_edition` and sends back its bytes
 and warnings. The checked :class:`~bookpress.model.Book` (text, styles, fonts,
 images) travels with the tasks, so workers need no access to the project and
-no shared storage.
+no shared storage: it is uploaded once per book (``scatter``) and the workers
+pass it among themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from .errors import BookError
 from .jobs import Pending, render_edition, told
@@ -48,12 +50,27 @@ class Cluster:
                 address,
                 address,
             )
+        self._shipped: dict[int, tuple[Book, Any]] = {}
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
-        future = self.client.submit(render_edition, book, volume.number, profile.name, timestamp, pure=False)
+        future = self.client.submit(
+            render_edition, self._ship(book), volume.number, profile.name, timestamp, pure=False
+        )
         return lambda: told(future.result())
 
+    def _ship(self, book: Book) -> Any:
+        """The book on the cluster, uploaded the first time an edition of it is started.
+
+        Passed to ``submit`` directly, it would travel with every edition, through the
+        scheduler, and Dask would warn of a "large graph" once it holds 10 MB of images.
+        """
+        if id(book) not in self._shipped:
+            # hash=False: the book's identity is known; Dask need not hash megabytes to find it.
+            self._shipped[id(book)] = (book, self.client.scatter(book, hash=False))
+        return self._shipped[id(book)][1]
+
     def close(self) -> None:
+        self._shipped.clear()
         self.client.close()
 
 
