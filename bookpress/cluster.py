@@ -6,16 +6,25 @@ and warnings. The checked :class:`~bookpress.model.Book` (text, styles, fonts,
 images) travels with the tasks, so workers need no access to the project and
 no shared storage: it is uploaded once per book (``scatter``) and the workers
 pass it among themselves.
+
+The bytes are those of a local build only if a worker renders with the same
+code: every task carries this machine's :func:`versions`, and a worker whose
+versions differ refuses it with a message naming the difference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import sys
+import zlib
+from importlib import metadata
 from typing import Any
 
+from . import __version__
 from .errors import BookError
-from .jobs import Pending, render_edition, told
+from .jobs import Pending, Rendered, render_edition, told
 from .model import Book, Volume
 from .renderers import Profile
 
@@ -24,6 +33,70 @@ LOG = logging.getLogger("bookpress")
 # A scheduler answers a connection at once; Dask's default (30 s) keeps an author
 # waiting that long for a typo in the address, since a refused connection is retried.
 CONNECT_TIMEOUT = 5  # seconds
+
+# The packages whose versions shape an edition's bytes besides bookpress: its
+# renderers' libraries and theirs (WeasyPrint's layout, fonts, hyphenation, PDF writing).
+PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "tinyhtml5",
+    "tinycss2",
+    "cssselect2",
+    "fonttools",
+    "pyphen",
+    "pillow",
+    "pikepdf",
+    "ebooklib",
+    "lxml",
+    "markdown",
+)
+
+Versions = tuple[tuple[str, str], ...]
+
+
+@functools.cache
+def versions() -> Versions:
+    """Python, bookpress, the system libraries and the packages that shape the output, with versions."""
+    import pikepdf
+    from weasyprint.text.ffi import pango  # only for its version; WeasyPrint is used in renderers.pdf
+
+    pango_version = pango.pango_version()  # 15012 for 1.50.12
+    found = [
+        ("Python", sys.version.split()[0]),
+        ("bookpress", __version__),
+        ("zlib", zlib.ZLIB_RUNTIME_VERSION),  # compresses the EPUB's entries and the PDFs' streams
+        ("Pango", f"{pango_version // 10000}.{pango_version // 100 % 100}.{pango_version % 100}"),
+        ("qpdf", pikepdf.__libqpdf_version__),
+    ]
+    return (*found, *((name, _installed(name)) for name in PACKAGES))
+
+
+def _installed(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def render_on_worker(
+    book: Book, volume_number: int, profile_name: str, timestamp: dt.datetime, wanted: Versions
+) -> Rendered:
+    """The task a worker runs: refuse to render with other versions than the build's, else render."""
+    here, there = dict(wanted), dict(versions())
+    differences = [
+        f"{name} {there.get(name, 'none')} there, {version} here"
+        for name, version in here.items()
+        if there.get(name, "none") != version
+    ]
+    if differences:
+        from distributed import get_worker
+
+        raise BookError(
+            f"the worker {get_worker().address} has other versions than this machine "
+            f"({'; '.join(differences)}): its files would differ from a local build; "
+            "install the same versions on every worker"
+        )
+    return render_edition(book, volume_number, profile_name, timestamp)
 
 
 class Cluster:
@@ -54,7 +127,7 @@ class Cluster:
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
         future = self.client.submit(
-            render_edition, self._ship(book), volume.number, profile.name, timestamp, pure=False
+            render_on_worker, self._ship(book), volume.number, profile.name, timestamp, versions(), pure=False
         )
         return lambda: told(future.result())
 

@@ -18,9 +18,11 @@ from click.testing import CliRunner
 from distributed import LocalCluster
 from PIL import Image
 
-from bookpress.build import BuildOptions, build
+from bookpress.build import BuildOptions, build, timestamp
 from bookpress.cli import main
+from bookpress.cluster import Cluster, render_on_worker, versions
 from bookpress.errors import BookError
+from bookpress.loader import load_book
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
@@ -69,6 +71,23 @@ def test_a_book_error_on_a_worker_comes_back_as_one(
     with pytest.raises(BookError, match="system font"):
         build(root, BuildOptions(output=tmp_path / "out", profiles=("print",), scheduler=scheduler))
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_worker_with_other_versions_refuses_the_edition(
+    scheduler: str, project: Callable[[str], Path]
+) -> None:
+    book = load_book(project("minimal"))
+    volume = book.volumes[0]
+    elsewhere = tuple((name, "0.0-elsewhere" if name == "Pango" else version) for name, version in versions())
+    cluster = Cluster(scheduler)
+    try:
+        future = cluster.client.submit(
+            render_on_worker, book, volume.number, "ebook", timestamp(volume), elsewhere, pure=False
+        )
+        with pytest.raises(BookError, match=r"other versions than this machine \(Pango "):
+            future.result()
+    finally:
+        cluster.close()
 
 
 def nobody_listens() -> str:
