@@ -8,6 +8,10 @@ replaced together (:mod:`bookpress.output`), so a failed PDF leaves that
 volume's EPUB as it was. Failures come in two kinds: a :class:`BookError` (the
 manuscript, or a file it names, cannot be read or used) and an ``OSError``,
 which always means the output could not be written.
+
+``build`` is :func:`start_book` (every edition started on a runner, none waited
+for) followed by :func:`collect` (wait, write), so several books can share one
+runner.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -98,34 +102,43 @@ def build(
         unchanged = _up_to_date(root, options, on_finding=on_finding, on_written=on_written)
         if unchanged is not None:
             return unchanged
-    from . import jobs
-
     on_step("reading the manuscript and running the checks")
     report = checked_report(root, strict=options.strict, on_finding=on_finding)
     book = report.book
     assert book is not None
     volumes = select_volumes(book, options.volumes)
     profiles = select_profiles(options.formats, options.profiles)
-    options.output.mkdir(parents=True, exist_ok=True)
-    written: list[Written] = []
     warnings: list[str] = []  # what rendering warned of, to be told again when nothing changed
-    pool_helps = any(profile.format == "pdf" for profile in profiles)
-    with locked(options.output, on_wait=on_wait), heard_warnings(warnings):
-        remove_stale_temporaries(options.output)
-        cache_root = book.root if options.cache else None
-        workers = options.jobs if pool_helps else 1
-        making = jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root)
+    with claimed(options.output, on_wait=on_wait), heard_warnings(warnings):
+        making = runner_for(options, profiles, cache_root=book.root if options.cache else None)
         with making if runner is None else nullcontext(runner) as run:
             # Everything is started first, so the workers never wait for the next volume.
-            started = [(volume, _start(run, book, volume, profiles)) for volume in volumes]
-            for volume, pending in started:
-                editions = finish_volume(book, volume, pending, options.output, on_step)
-                for result in editions:
-                    on_written(result)
-                written.extend(editions)
+            started = start_book(run, book, volumes, profiles)
+            written = collect(started, options.output, on_written=on_written, on_step=on_step)
     if options.cache:
         _remember(book.root, options, report, written, warnings)
     return written
+
+
+@contextmanager
+def claimed(output: Path, *, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Hold the output folder (made if missing) for one build, rid of a killed build's leftovers."""
+    output.mkdir(parents=True, exist_ok=True)
+    with locked(output, on_wait=on_wait):
+        remove_stale_temporaries(output)
+        yield
+
+
+def runner_for(
+    options: BuildOptions, profiles: list[Profile], *, books: int = 1, cache_root: Path | None = None
+) -> AbstractContextManager[jobs.Runner]:
+    """The runner the options ask for; worker processes only where they pay for their start
+    (a PDF, or several books)."""
+    from . import jobs
+
+    pool_helps = books > 1 or any(profile.format == "pdf" for profile in profiles)
+    workers = options.jobs if pool_helps else 1
+    return jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root)
 
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:
@@ -213,6 +226,36 @@ def _summary(report: Report, *, strict: bool) -> str:
 
 
 Started = list[tuple["Profile", "jobs.Pending", float]]
+
+
+@dataclass(frozen=True)
+class StartedBook:
+    """A book's chosen editions, started on a runner and not yet waited for."""
+
+    book: Book
+    volumes: list[tuple[Volume, Started]]
+
+
+def start_book(run: jobs.Runner, book: Book, volumes: list[Volume], profiles: list[Profile]) -> StartedBook:
+    """Start every chosen edition of the chosen volumes; wait for none."""
+    return StartedBook(book, [(volume, _start(run, book, volume, profiles)) for volume in volumes])
+
+
+def collect(
+    started: StartedBook,
+    output: Path,
+    *,
+    on_written: Callable[[Written], None],
+    on_step: Callable[[str], None],
+) -> list[Written]:
+    """Wait for a started book's editions, volume by volume, and write each volume's files together."""
+    written: list[Written] = []
+    for volume, pending in started.volumes:
+        editions = finish_volume(started.book, volume, pending, output, on_step)
+        for result in editions:
+            on_written(result)
+        written.extend(editions)
+    return written
 
 
 def _start(run: jobs.Runner, book: Book, volume: Volume, profiles: list[Profile]) -> Started:
