@@ -247,6 +247,91 @@ def _show_finding(finding: Finding) -> None:
     console.problem(finding.format(Path.cwd(), code=code), fg=None)
 
 
+@main.command(
+    "backlist",
+    # The edition and runner options of build, the very same ones; no --volume or --output.
+    params=[
+        p for p in build_command.params if p.name in ("formats", "profiles", "strict", "jobs", "scheduler")
+    ],
+)
+@click.argument(
+    "projects",
+    nargs=-1,
+    required=True,
+    metavar="PROJECT...",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+def backlist_command(
+    projects: tuple[Path, ...],
+    formats: tuple[str, ...],
+    profiles: tuple[str, ...],
+    strict: bool,
+    jobs: int | None,
+    scheduler: str | None,
+) -> None:
+    """Build every edition of several projects, each into its own output folder.
+
+    Each PROJECT is checked as `build` checks it; then the editions of all of
+    them are started at once, on one pool of worker processes or one Dask
+    cluster. A project that fails is reported and the others still build;
+    the exit status is 1 if any failed.
+    """
+    from .backlist import Outcome, build_backlist
+
+    started = time.perf_counter()
+    options = BuildOptions(
+        output=Path("output"),
+        formats=formats,
+        profiles=profiles,
+        strict=strict,
+        jobs=jobs,
+        scheduler=scheduler,
+    )
+    console = _console()
+
+    def report(edition: Written) -> None:
+        console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+
+    def failed(outcome: Outcome) -> None:
+        error = outcome.error
+        if isinstance(error, CheckFailed):
+            for finding in error.findings:
+                _show_finding(finding)
+            console.problem(f"{outcome.root}: {error.summary}; nothing was written.")
+        elif isinstance(error, BookError):
+            for problem in error.problems:
+                console.problem(problem.format(root=Path.cwd()))
+            console.problem(f"{outcome.root}: {_what_was_written(outcome.written)}")
+        else:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            console.problem(f"{outcome.root}: cannot write to {outcome.root / options.output}: {reason}")
+            console.problem(f"{outcome.root}: {_what_was_written(outcome.written)}")
+
+    def wait(holder: str) -> None:
+        console.problem(f"waiting: another build is writing to an output folder ({holder})", fg="yellow")
+
+    with console.progress():
+        outcomes = build_backlist(
+            projects,
+            options,
+            on_written=report,
+            on_step=console.step,
+            on_finding=_show_finding,
+            on_wait=wait,
+            on_failed=failed,
+        )
+    written = [edition for outcome in outcomes for edition in outcome.written]
+    broken = [str(outcome.root) for outcome in outcomes if outcome.error is not None]
+    editions = f"{len(written)} edition{'s' if len(written) != 1 else ''}"
+    console.result(
+        f"{len(outcomes) - len(broken)} of {len(outcomes)} projects built: {editions} "
+        f"({human_size(sum(w.size for w in written))}) in {time.perf_counter() - started:.1f} s"
+    )
+    if broken:
+        console.problem(f"{len(broken)} failed: {', '.join(broken)}")
+        sys.exit(1)
+
+
 @main.command("check")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option(

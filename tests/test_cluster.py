@@ -23,6 +23,7 @@ from bookpress.cli import main
 from bookpress.cluster import Cluster, render_on_worker, versions
 from bookpress.errors import BookError
 from bookpress.loader import load_book
+from conftest import copy_project
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
@@ -46,6 +47,15 @@ def test_cluster_build_is_byte_identical_to_one_process(
     assert [w.path.name for w in on_cluster] == [w.path.name for w in in_turn]
     for there, here in zip(on_cluster, in_turn, strict=True):
         assert there.path.read_bytes() == here.path.read_bytes(), there.path.name
+
+
+def test_a_backlist_on_the_cluster_writes_what_builds_write(scheduler: str, tmp_path: Path) -> None:
+    roots = [copy_project("minimal", tmp_path / "a"), copy_project("ordered", tmp_path / "b")]
+    result = CliRunner().invoke(main, ["backlist", *map(str, roots), "-p", "ebook", "--scheduler", scheduler])
+    assert result.exit_code == 0, result.output
+    for root in roots:
+        [local] = build(root, BuildOptions(output=tmp_path / "local" / root.name, formats=("epub",), jobs=1))
+        assert (root / "output" / local.path.name).read_bytes() == local.path.read_bytes()
 
 
 def test_a_warning_on_a_worker_reaches_the_log_here(

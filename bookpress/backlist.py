@@ -1,0 +1,122 @@
+"""A backlist: several projects built in one run, each into its own output folder.
+
+The projects are checked one after another, as ``build`` checks one. Then
+every edition of every project that passed is started on one runner before
+any is waited for, so the workers go from one project's editions to the
+next without waiting for this process. Last, the projects are collected in
+the order given, each holding its own output folder's lock while its files
+are written. A project that fails (its checks, an edition, its output
+folder) is reported and the others still build; a bug stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .build import (
+    BuildOptions,
+    StartedBook,
+    Written,
+    checked_book,
+    claimed,
+    collect,
+    runner_for,
+    select_profiles,
+    select_volumes,
+    start_book,
+)
+from .errors import BookError
+from .jobs import Runner
+from .lint import Finding
+from .model import Book
+from .renderers import Profile
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome:
+    """What became of one project: what it wrote, and the error that stopped it, if one did."""
+
+    root: Path
+    written: list[Written] = field(default_factory=list)
+    error: BookError | OSError | None = None
+
+
+def build_backlist(
+    roots: Sequence[Path],
+    options: BuildOptions,
+    *,
+    on_written: Callable[[Written], None] = lambda written: None,
+    on_step: Callable[[str], None] = lambda step: None,
+    on_finding: Callable[[Finding], None] = lambda finding: None,
+    on_wait: Callable[[str], None] = lambda holder: None,
+    on_failed: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Build the selected editions of every project, each into ``root / options.output``.
+
+    The callbacks are those of :func:`bookpress.build.build`; ``on_failed``
+    hears each project that failed, as soon as it did. Returns one outcome a
+    project, in the order given; a project named twice is built once.
+    """
+
+    def attempt(outcome: Outcome, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """The action's result, or None once the project failed (and was reported)."""
+        try:
+            return action(*args, **kwargs)
+        except (BookError, OSError) as error:
+            outcome.error = error
+            on_failed(outcome)
+            return None
+
+    profiles = select_profiles(options.formats, options.profiles)
+    outcomes = [Outcome(root) for root in _distinct(roots)]
+    checked: list[tuple[Outcome, Book]] = []
+    for outcome in outcomes:
+        on_step(f"{outcome.root}: reading the manuscript and running the checks")
+        book = attempt(outcome, checked_book, outcome.root, strict=options.strict, on_finding=on_finding)
+        if book is not None:
+            checked.append((outcome, book))
+    with runner_for(options, profiles, books=len(checked)) as run:
+        started: list[tuple[Outcome, StartedBook]] = []
+        for outcome, book in checked:  # every edition of every project before any is waited for
+            begun = attempt(outcome, _start, run, book, options.volumes, profiles)
+            if begun is not None:
+                started.append((outcome, begun))
+        for outcome, begun in started:
+            attempt(outcome, _write, outcome, begun, options.output, on_written, on_step, on_wait)
+    return outcomes
+
+
+def _distinct(roots: Sequence[Path]) -> list[Path]:
+    """The projects as given, each once (the same folder may be named in two ways)."""
+    seen: dict[Path, Path] = {}
+    for root in roots:
+        seen.setdefault(root.resolve(), root)
+    return list(seen.values())
+
+
+def _start(run: Runner, book: Book, volumes: tuple[str, ...], profiles: list[Profile]) -> StartedBook:
+    return start_book(run, book, select_volumes(book, volumes), profiles)
+
+
+def _write(
+    outcome: Outcome,
+    started: StartedBook,
+    output: Path,
+    on_written: Callable[[Written], None],
+    on_step: Callable[[str], None],
+    on_wait: Callable[[str], None],
+) -> None:
+    """Wait for a project's editions and write them into its output folder."""
+
+    def note(written: Written) -> None:
+        outcome.written.append(written)
+        on_written(written)
+
+    folder = outcome.root / output
+    with claimed(folder, on_wait=on_wait):
+        collect(started, folder, on_written=note, on_step=lambda step: on_step(f"{outcome.root}: {step}"))

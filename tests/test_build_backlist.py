@@ -1,0 +1,100 @@
+"""A backlist: every edition of several projects started on one runner before any is waited for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bookpress import jobs
+from bookpress.backlist import build_backlist
+from bookpress.build import BuildOptions, CheckFailed
+from bookpress.errors import BookError
+from bookpress.model import Book, Volume
+from bookpress.renderers import Profile
+
+
+@dataclass
+class Record:
+    """What the runners were asked: their settings, and each edition started and waited for."""
+
+    runners: list[dict[str, object]] = field(default_factory=list)
+    events: list[tuple[str, str, int, str]] = field(default_factory=list)  # (what, series, volume, profile)
+    failing: set[str] = field(default_factory=set)  # series whose editions fail, as on a worker
+
+
+class Recording:
+    """A runner that renders nothing and notes when each edition is started and waited for."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+
+    def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> jobs.Pending:
+        edition = (book.series.title, volume.number, profile.name)
+        self.record.events.append(("start", *edition))
+
+        def pending() -> bytes:
+            self.record.events.append(("wait", *edition))
+            if book.series.title in self.record.failing:
+                raise BookError(f"{book.series.title} failed on a worker")
+            return repr(edition).encode()
+
+        return pending
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def record(monkeypatch: pytest.MonkeyPatch) -> Record:
+    record = Record()
+
+    @contextmanager
+    def runner(**settings: object) -> Iterator[Recording]:
+        record.runners.append(settings)
+        yield Recording(record)
+
+    monkeypatch.setattr(jobs, "runner", runner)
+    return record
+
+
+def test_every_edition_is_started_on_one_runner_before_any_is_waited_for(project, record: Record) -> None:
+    roots = [project("minimal"), project("ordered")]
+    outcomes = build_backlist(roots, BuildOptions(output=Path("output"), jobs=3))
+    assert [settings["workers"] for settings in record.runners] == [3]
+    assert len(record.events) == 2 * 2 * 3  # two books of one volume, three editions each
+    assert [what for what, *_ in record.events] == ["start"] * 6 + ["wait"] * 6
+    assert {series for _, series, _, _ in record.events} == {"Testreihe", "Ordnung"}
+    for outcome, root in zip(outcomes, roots, strict=True):
+        assert outcome.root == root and outcome.error is None
+        assert {w.path.parent for w in outcome.written} == {root / "output"}
+        assert all(w.path.is_file() for w in outcome.written)
+
+
+def test_a_failing_project_is_reported_and_the_others_still_build(project, record: Record) -> None:
+    record.failing.add("Testreihe")
+    kaputt, typo, ordered = project("minimal"), project("lint"), project("ordered")
+    failed = []
+    outcomes = build_backlist(
+        [kaputt, typo, ordered, ordered / ".." / "ordered"],
+        BuildOptions(output=Path("output"), formats=("epub",)),
+        on_failed=failed.append,
+    )
+    assert [o.root for o in outcomes] == [kaputt, typo, ordered]  # named twice, built once
+    assert [o.root for o in failed] == [typo, kaputt]  # as they failed: the checks come first
+    assert isinstance(outcomes[1].error, CheckFailed) and not (typo / "output").exists()
+    assert str(outcomes[0].error) == "Testreihe failed on a worker"
+    assert not list((kaputt / "output").iterdir())
+    assert outcomes[2].error is None and [w.profile for w in outcomes[2].written] == ["ebook"]
+
+
+def test_a_pool_for_epubs_only_once_there_are_several_books(project, record: Record) -> None:
+    options = BuildOptions(output=Path("output"), formats=("epub",), jobs=4)
+    minimal = project("minimal")
+    build_backlist([minimal], options)
+    build_backlist([minimal, project("ordered")], options)
+    assert [settings["workers"] for settings in record.runners] == [1, 4]
