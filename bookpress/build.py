@@ -110,7 +110,7 @@ def build(
     profiles = select_profiles(options.formats, options.profiles)
     warnings: list[str] = []  # what rendering warned of, to be told again when nothing changed
     with claimed(options.output, on_wait=on_wait), heard_warnings(warnings):
-        making = runner_for(options, profiles, cache_root=book.root if options.cache else None)
+        making = runner_for(options, profiles)
         with making if runner is None else nullcontext(runner) as run:
             # Everything is started first, so the workers never wait for the next volume.
             started = start_book(run, book, volumes, profiles)
@@ -130,7 +130,7 @@ def claimed(output: Path, *, on_wait: Callable[[str], None]) -> Iterator[None]:
 
 
 def runner_for(
-    options: BuildOptions, profiles: list[Profile], *, books: int = 1, cache_root: Path | None = None
+    options: BuildOptions, profiles: list[Profile], *, books: int = 1
 ) -> AbstractContextManager[jobs.Runner]:
     """The runner the options ask for; worker processes only where they pay for their start
     (a PDF, or several books)."""
@@ -138,7 +138,7 @@ def runner_for(
 
     pool_helps = books > 1 or any(profile.format == "pdf" for profile in profiles)
     workers = options.jobs if pool_helps else 1
-    return jobs.runner(workers=workers, scheduler=options.scheduler, cache_root=cache_root)
+    return jobs.runner(workers=workers, scheduler=options.scheduler, cache=options.cache)
 
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:

@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from .logs import kept_warnings
@@ -64,11 +63,11 @@ def default_workers() -> int:
 class InTurn:
     """Every job in this process, one after another, when its result is asked for."""
 
-    def __init__(self, cache_root: Path | None = None) -> None:
-        self.cache_root = cache_root
+    def __init__(self, *, cache: bool = False) -> None:
+        self.cache = cache
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
-        plan = _in_units(book, volume, profile, timestamp, self.cache_root)
+        plan = _in_units(book, volume, profile, timestamp, cache=self.cache)
         if plan is not None:
             from .renderers import pdf
 
@@ -79,10 +78,9 @@ class InTurn:
         pass
 
 
-def _in_units(
-    book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, cache_root: Path | None
-) -> Any:
-    """The plan of an edition made in units (see :mod:`.renderers.pdf`); None for the others."""
+def _in_units(book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, *, cache: bool) -> Any:
+    """The plan of an edition made in units (see :mod:`.renderers.pdf`); None for the others.
+    With ``cache``, its units use the build cache of the book's own project."""
     if profile.format != "pdf":
         return None
     from .renderers import pdf
@@ -90,10 +88,8 @@ def _in_units(
     settings = pdf.PROFILES[profile.name]
     if not settings.in_units:
         return None
+    cache_root = book.root if cache else None
     return pdf.plan(book, volume, timestamp=timestamp, profile=settings, cache_root=cache_root)
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -122,13 +118,13 @@ def told(rendered: Rendered) -> bytes:
 class LocalPool:
     """Jobs in worker processes on this machine; print editions split into their units."""
 
-    def __init__(self, workers: int, cache_root: Path | None = None) -> None:
+    def __init__(self, workers: int, *, cache: bool = False) -> None:
         # forkserver: workers start from a clean process that has loaded the
         # renderers once, not from a copy of this one and its threads.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["bookpress.renderers.pdf", "bookpress.renderers.epub"])
         self.workers = workers
-        self.cache_root = cache_root
+        self.cache = cache
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
         )
@@ -136,7 +132,7 @@ class LocalPool:
         self._context = context
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
-        plan = _in_units(book, volume, profile, timestamp, self.cache_root)
+        plan = _in_units(book, volume, profile, timestamp, cache=self.cache)
         if plan is not None:
             from .renderers import pdf
 
@@ -213,12 +209,13 @@ class SharedBoard:
 
 @contextmanager
 def runner(
-    *, workers: int | None = None, scheduler: str | None = None, cache_root: Path | None = None
+    *, workers: int | None = None, scheduler: str | None = None, cache: bool = False
 ) -> Iterator[Runner]:
     """The runner a build asks for: a cluster, a local pool, or in turn for one worker.
 
-    ``cache_root`` is the project whose build cache local runners use; the
-    cluster's workers do not reach the project, so they use none.
+    With ``cache``, local runners use the build cache of each book's own project,
+    so one runner serves several projects; the cluster's workers do not reach
+    the projects, so they use none.
     """
     chosen: Runner
     if scheduler:
@@ -226,9 +223,9 @@ def runner(
 
         chosen = Cluster(scheduler)
     elif (workers or default_workers()) > 1:
-        chosen = LocalPool(workers or default_workers(), cache_root)
+        chosen = LocalPool(workers or default_workers(), cache=cache)
     else:
-        chosen = InTurn(cache_root)
+        chosen = InTurn(cache=cache)
     try:
         yield chosen
     finally:

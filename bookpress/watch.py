@@ -118,9 +118,8 @@ def watch(
     """Build once, then rebuild after every burst of changes until ``stop`` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
     root = root.resolve()
-    cache_root = root if options.cache else None
     # One runner for the whole session: its workers stay loaded between saves.
-    with jobs.runner(workers=options.jobs, scheduler=options.scheduler, cache_root=cache_root) as run:
+    with jobs.runner(workers=options.jobs, scheduler=options.scheduler, cache=options.cache) as run:
         _watch(root, options, reporter, debounce, stop, run)
 
 
