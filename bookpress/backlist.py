@@ -1,38 +1,43 @@
 """A backlist: several projects built in one run, each into its own output folder.
 
-The projects are checked one after another, as ``build`` checks one. Then
-every edition of every project that passed is started on one runner before
-any is waited for, so the workers go from one project's editions to the
-next without waiting for this process. Last, the projects are collected in
-the order given, each holding its own output folder's lock while its files
-are written. A project that fails (its checks, an edition, its output
-folder) is reported and the others still build; a bug stops the run.
+The projects are checked one after another, as ``build`` checks one (a project
+whose output is up to date is told so and left alone). Then every edition of
+every project that passed is started on one runner before any is waited for,
+so the workers go from one project's editions to the next without waiting
+for this process. Last, the projects are collected in the order given, each
+holding its own output folder's lock while its files are written. A project
+that fails (its checks, an edition, its output folder) is reported and the
+others still build; a bug stops the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .build import (
     BuildOptions,
     StartedBook,
     Written,
-    checked_book,
+    checked_report,
     claimed,
     collect,
+    remember,
     runner_for,
     select_profiles,
     select_volumes,
     start_book,
+    up_to_date,
 )
 from .errors import BookError
-from .jobs import Runner
-from .lint import Finding
-from .model import Book
-from .renderers import Profile
+from .lint import Finding, Report
+from .logs import heard_warnings
+
+if TYPE_CHECKING:
+    from .jobs import Runner
+    from .renderers import Profile
 
 T = TypeVar("T")
 
@@ -44,6 +49,7 @@ class Outcome:
     root: Path
     written: list[Written] = field(default_factory=list)
     error: BookError | OSError | None = None
+    warnings: list[str] = field(default_factory=list)  # what rendering warned of (also logged)
 
 
 def build_backlist(
@@ -74,20 +80,28 @@ def build_backlist(
 
     profiles = select_profiles(options.formats, options.profiles)
     outcomes = [Outcome(root) for root in _distinct(roots)]
-    checked: list[tuple[Outcome, Book]] = []
+    checked: list[tuple[Outcome, Report]] = []
     for outcome in outcomes:
+        own = _own(options, outcome.root)
+        if options.cache:
+            unchanged = up_to_date(outcome.root, own, on_finding=on_finding, on_written=on_written)
+            if unchanged is not None:
+                outcome.written = unchanged
+                continue
         on_step(f"{outcome.root}: reading the manuscript and running the checks")
-        book = attempt(outcome, checked_book, outcome.root, strict=options.strict, on_finding=on_finding)
-        if book is not None:
-            checked.append((outcome, book))
+        report = attempt(outcome, checked_report, outcome.root, strict=options.strict, on_finding=on_finding)
+        if report is not None:
+            checked.append((outcome, report))
     with runner_for(options, profiles, books=len(checked)) as run:
-        started: list[tuple[Outcome, StartedBook]] = []
-        for outcome, book in checked:  # every edition of every project before any is waited for
-            begun = attempt(outcome, _start, run, book, options.volumes, profiles)
+        started: list[tuple[Outcome, Report, StartedBook]] = []
+        for outcome, report in checked:  # every edition of every project before any is waited for
+            with heard_warnings(outcome.warnings):
+                begun = attempt(outcome, _start, run, report, options.volumes, profiles)
             if begun is not None:
-                started.append((outcome, begun))
-        for outcome, begun in started:
-            attempt(outcome, _write, outcome, begun, options.output, on_written, on_step, on_wait)
+                started.append((outcome, report, begun))
+        for outcome, report, begun in started:
+            own = _own(options, outcome.root)
+            attempt(outcome, _write, outcome, begun, own, report, on_written, on_step, on_wait)
     return outcomes
 
 
@@ -99,24 +113,35 @@ def _distinct(roots: Sequence[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def _start(run: Runner, book: Book, volumes: tuple[str, ...], profiles: list[Profile]) -> StartedBook:
+def _own(options: BuildOptions, root: Path) -> BuildOptions:
+    """The options of one project's build: its own output folder."""
+    return replace(options, output=root / options.output)
+
+
+def _start(run: Runner, report: Report, volumes: tuple[str, ...], profiles: list[Profile]) -> StartedBook:
+    book = report.book
+    assert book is not None  # checked_report let it through
     return start_book(run, book, select_volumes(book, volumes), profiles)
 
 
 def _write(
     outcome: Outcome,
     started: StartedBook,
-    output: Path,
+    options: BuildOptions,
+    report: Report,
     on_written: Callable[[Written], None],
     on_step: Callable[[str], None],
     on_wait: Callable[[str], None],
 ) -> None:
-    """Wait for a project's editions and write them into its output folder."""
+    """Wait for a project's editions, write them into its output folder, and remember them."""
 
     def note(written: Written) -> None:
         outcome.written.append(written)
         on_written(written)
 
-    folder = outcome.root / output
-    with claimed(folder, on_wait=on_wait):
-        collect(started, folder, on_written=note, on_step=lambda step: on_step(f"{outcome.root}: {step}"))
+    with claimed(options.output, on_wait=on_wait), heard_warnings(outcome.warnings):
+        collect(
+            started, options.output, on_written=note, on_step=lambda step: on_step(f"{outcome.root}: {step}")
+        )
+    if options.cache:
+        remember(started.book.root, options, report, outcome.written, outcome.warnings)

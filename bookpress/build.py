@@ -99,7 +99,7 @@ def build(
     options for this build.
     """
     if options.cache:
-        unchanged = _up_to_date(root, options, on_finding=on_finding, on_written=on_written)
+        unchanged = up_to_date(root, options, on_finding=on_finding, on_written=on_written)
         if unchanged is not None:
             return unchanged
     on_step("reading the manuscript and running the checks")
@@ -116,7 +116,7 @@ def build(
             started = start_book(run, book, volumes, profiles)
             written = collect(started, options.output, on_written=on_written, on_step=on_step)
     if options.cache:
-        _remember(book.root, options, report, written, warnings)
+        remember(book.root, options, report, written, warnings)
     return written
 
 
@@ -146,7 +146,7 @@ def _options_key(options: BuildOptions) -> tuple[object, ...]:
     return (options.volumes, options.formats, options.profiles, options.strict)
 
 
-def _up_to_date(
+def up_to_date(
     root: Path,
     options: BuildOptions,
     *,
@@ -175,7 +175,7 @@ def _up_to_date(
     return unchanged
 
 
-def _remember(
+def remember(
     root: Path, options: BuildOptions, report: Report, written: list[Written], warnings: list[str]
 ) -> None:
     """Keep the record that lets the next build with nothing to do skip its work."""

@@ -251,7 +251,9 @@ def _show_finding(finding: Finding) -> None:
     "backlist",
     # The edition and runner options of build, the very same ones; no --volume or --output.
     params=[
-        p for p in build_command.params if p.name in ("formats", "profiles", "strict", "jobs", "scheduler")
+        p
+        for p in build_command.params
+        if p.name in ("formats", "profiles", "strict", "jobs", "scheduler", "no_cache")
     ],
 )
 @click.argument(
@@ -268,6 +270,7 @@ def backlist_command(
     strict: bool,
     jobs: int | None,
     scheduler: str | None,
+    no_cache: bool,
 ) -> None:
     """Build every edition of several projects, each into its own output folder.
 
@@ -286,11 +289,15 @@ def backlist_command(
         strict=strict,
         jobs=jobs,
         scheduler=scheduler,
+        cache=not no_cache,
     )
     console = _console()
 
     def report(edition: Written) -> None:
-        console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+        if edition.unchanged:
+            console.result(f"up to date: {edition.path}  ({human_size(edition.size)})")
+        else:
+            console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
 
     def failed(outcome: Outcome) -> None:
         error = outcome.error
@@ -322,11 +329,15 @@ def backlist_command(
         )
     written = [edition for outcome in outcomes for edition in outcome.written]
     broken = [str(outcome.root) for outcome in outcomes if outcome.error is not None]
-    editions = f"{len(written)} edition{'s' if len(written) != 1 else ''}"
-    console.result(
-        f"{len(outcomes) - len(broken)} of {len(outcomes)} projects built: {editions} "
-        f"({human_size(sum(w.size for w in written))}) in {time.perf_counter() - started:.1f} s"
+    size = human_size(sum(w.size for w in written))
+    summary = (
+        f"{len(outcomes) - len(broken)} of {len(outcomes)} projects built: "
+        f"{len(written)} edition{'s' if len(written) != 1 else ''} ({size})"
     )
+    unchanged = sum(w.unchanged for w in written)
+    if unchanged:
+        summary += f", {unchanged} of them up to date"
+    console.result(f"{summary} in {time.perf_counter() - started:.1f} s")
     if broken:
         console.problem(f"{len(broken)} failed: {', '.join(broken)}")
         sys.exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class Record:
     runners: list[dict[str, object]] = field(default_factory=list)
     events: list[tuple[str, str, int, str]] = field(default_factory=list)  # (what, series, volume, profile)
     failing: set[str] = field(default_factory=set)  # series whose editions fail, as on a worker
+    warning: set[str] = field(default_factory=set)  # series whose editions warn, as on a worker
 
 
 class Recording:
@@ -41,6 +43,8 @@ class Recording:
             self.record.events.append(("wait", *edition))
             if book.series.title in self.record.failing:
                 raise BookError(f"{book.series.title} failed on a worker")
+            if book.series.title in self.record.warning:
+                logging.getLogger("bookpress").warning("%s %s: printed at 89 ppi", *edition[:2])
             return repr(edition).encode()
 
         return pending
@@ -93,8 +97,25 @@ def test_a_failing_project_is_reported_and_the_others_still_build(project, recor
 
 
 def test_a_pool_for_epubs_only_once_there_are_several_books(project, record: Record) -> None:
-    options = BuildOptions(output=Path("output"), formats=("epub",), jobs=4)
+    options = BuildOptions(output=Path("output"), formats=("epub",), jobs=4, cache=False)
     minimal = project("minimal")
     build_backlist([minimal], options)
     build_backlist([minimal, project("ordered")], options)
     assert [settings["workers"] for settings in record.runners] == [1, 4]
+
+
+def test_an_up_to_date_project_tells_its_warnings_again_and_renders_nothing(
+    project, record: Record, caplog: pytest.LogCaptureFixture
+) -> None:
+    record.warning.add("Ordnung")
+    roots = [project("minimal"), project("ordered")]
+    options = BuildOptions(output=Path("output"), formats=("epub",))
+    with caplog.at_level(logging.WARNING, logger="bookpress"):
+        first = build_backlist(roots, options)
+        told = [r.getMessage() for r in caplog.records if r.name == "bookpress"]
+        caplog.clear()
+        again = build_backlist(roots, options)
+    assert told == ["Ordnung 2: printed at 89 ppi"] and first[1].warnings == told
+    assert [r.getMessage() for r in caplog.records if r.name == "bookpress"] == told
+    assert [what for what, *_ in record.events] == ["start", "start", "wait", "wait"]  # the first run only
+    assert all(w.unchanged for outcome in again for w in outcome.written)

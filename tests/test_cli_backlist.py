@@ -29,13 +29,17 @@ def test_backlist_builds_the_good_project_and_reports_the_broken_one(tmp_path: P
     assert not (broken / "output").exists()
 
 
-def test_backlist_of_good_projects_exits_0(tmp_path: Path) -> None:
+def test_backlist_of_good_projects_exits_0_and_says_what_is_up_to_date(tmp_path: Path) -> None:
     roots = [copy_project("minimal", tmp_path / "a"), copy_project("ordered", tmp_path / "b")]
     result = CliRunner().invoke(main, ["--quiet", "backlist", *map(str, roots), "-j", "1", "-p", "ebook"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""  # --quiet: only problems (the warnings of the checks) are printed
     assert "W022" in result.stderr
     assert [len(list((root / "output").glob("*.epub"))) for root in roots] == [1, 1]
+    again = CliRunner().invoke(main, ["backlist", *map(str, roots), "-j", "1", "-p", "ebook"])
+    assert again.exit_code == 0, again.output
+    assert [line.split(": ")[0] for line in again.stdout.splitlines()[:2]] == ["up to date"] * 2
+    assert "2 of 2 projects built: 2 editions (" in again.stdout and "2 of them up to date" in again.stdout
 
 
 def test_backlist_needs_a_project() -> None:
