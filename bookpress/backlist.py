@@ -1,13 +1,15 @@
 """A backlist: several projects built in one run, each into its own output folder.
 
 The projects are checked one after another, as ``build`` checks one (a project
-whose output is up to date is told so and left alone). Then every edition of
-every project that passed is started on one runner before any is waited for,
-so the workers go from one project's editions to the next without waiting
-for this process. Last, the projects are collected in the order given, each
-holding its own output folder's lock while its files are written. A project
-that fails (its checks, an edition, its output folder) is reported and the
-others still build; a bug stops the run.
+whose output is up to date is told so and left alone), and each project's
+editions are started on one shared runner as soon as it passed, so the
+workers render while the next project is checked. Only once every project
+was started are the editions waited for, so the workers go from one
+project's editions to the next without waiting for this process. The
+projects are collected in the order given, each holding its own output
+folder's lock while its files are written. A project that fails (its checks,
+an edition, its output folder) is reported and the others still build; a
+bug stops the run.
 """
 
 from __future__ import annotations
@@ -80,21 +82,18 @@ def build_backlist(
 
     profiles = select_profiles(options.formats, options.profiles)
     outcomes = [Outcome(root) for root in _distinct(roots)]
-    checked: list[tuple[Outcome, Report]] = []
-    for outcome in outcomes:
-        own = _own(options, outcome.root)
-        if options.cache:
-            unchanged = up_to_date(outcome.root, own, on_finding=on_finding, on_written=on_written)
-            if unchanged is not None:
-                outcome.written = unchanged
-                continue
-        on_step(f"{outcome.root}: reading the manuscript and running the checks")
-        report = attempt(outcome, checked_report, outcome.root, strict=options.strict, on_finding=on_finding)
-        if report is not None:
-            checked.append((outcome, report))
-    with runner_for(options, profiles, books=len(checked)) as run:
+    with runner_for(options, profiles, books=len(outcomes)) as run:
         started: list[tuple[Outcome, Report, StartedBook]] = []
-        for outcome, report in checked:  # every edition of every project before any is waited for
+        for outcome in outcomes:  # every edition of every project before any is waited for
+            if options.cache and _told_up_to_date(outcome, options, on_finding, on_written):
+                continue
+            on_step(f"{outcome.root}: reading the manuscript and running the checks")
+            report = attempt(
+                outcome, checked_report, outcome.root, strict=options.strict, on_finding=on_finding
+            )
+            if report is None:
+                continue
+            # Started at once: the workers render this project while the next one is checked.
             with heard_warnings(outcome.warnings):
                 begun = attempt(outcome, _start, run, report, options.volumes, profiles)
             if begun is not None:
@@ -111,6 +110,22 @@ def _distinct(roots: Sequence[Path]) -> list[Path]:
     for root in roots:
         seen.setdefault(root.resolve(), root)
     return list(seen.values())
+
+
+def _told_up_to_date(
+    outcome: Outcome,
+    options: BuildOptions,
+    on_finding: Callable[[Finding], None],
+    on_written: Callable[[Written], None],
+) -> bool:
+    """Whether the project's output already holds what it would build; if so, the findings
+    and editions of the build that wrote it are told again, as ``build`` tells them."""
+    unchanged = up_to_date(
+        outcome.root, _own(options, outcome.root), on_finding=on_finding, on_written=on_written
+    )
+    if unchanged is not None:
+        outcome.written = unchanged
+    return unchanged is not None
 
 
 def _own(options: BuildOptions, root: Path) -> BuildOptions:

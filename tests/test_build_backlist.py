@@ -66,13 +66,26 @@ def record(monkeypatch: pytest.MonkeyPatch) -> Record:
     return record
 
 
-def test_every_edition_is_started_on_one_runner_before_any_is_waited_for(project, record: Record) -> None:
+def test_every_edition_is_started_on_one_runner_as_its_project_passed_before_any_wait(
+    project, record: Record
+) -> None:
     roots = [project("minimal"), project("ordered")]
-    outcomes = build_backlist(roots, BuildOptions(output=Path("output"), jobs=3))
+    checking = f"{roots[1]}: reading the manuscript and running the checks"
+
+    def step(text: str) -> None:
+        if text == checking:
+            record.events.append(("check", "Ordnung", 0, ""))
+
+    outcomes = build_backlist(roots, BuildOptions(output=Path("output"), jobs=3), on_step=step)
     assert [settings["workers"] for settings in record.runners] == [3]
-    assert len(record.events) == 2 * 2 * 3  # two books of one volume, three editions each
-    assert [what for what, *_ in record.events] == ["start"] * 6 + ["wait"] * 6
-    assert {series for _, series, _, _ in record.events} == {"Testreihe", "Ordnung"}
+    # The first book's editions start before the second book is checked, the second's right after.
+    assert [(what, series) for what, series, *_ in record.events] == (
+        [("start", "Testreihe")] * 3
+        + [("check", "Ordnung")]
+        + [("start", "Ordnung")] * 3
+        + [("wait", "Testreihe")] * 3
+        + [("wait", "Ordnung")] * 3
+    )
     for outcome, root in zip(outcomes, roots, strict=True):
         assert outcome.root == root and outcome.error is None
         assert {w.path.parent for w in outcome.written} == {root / "output"}
