@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import logging
 import sys
+import threading
 import zlib
 from importlib import metadata
 from typing import Any
@@ -96,7 +97,14 @@ def render_on_worker(
             f"({'; '.join(differences)}): its files would differ from a local build; "
             "install the same versions on every worker"
         )
-    return render_edition(book, volume_number, profile_name, timestamp)
+    with _ONE_AT_A_TIME:
+        return render_edition(book, volume_number, profile_name, timestamp)
+
+
+# A job's warnings (bookpress.logs) and WeasyPrint's errors (renderers.pdf) are caught
+# by logging handlers of the whole process: two jobs in threads of one worker would
+# take each other's, and blame the wrong edition. A worker renders one at a time.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class Cluster:
@@ -117,12 +125,7 @@ class Cluster:
                 f"no Dask scheduler answered at {address} within {CONNECT_TIMEOUT} s: "
                 "is it running (dask scheduler), and is the address right?"
             ) from None
-        if not self.client.scheduler_info(n_workers=1)["workers"]:
-            LOG.warning(
-                "the scheduler at %s has no workers yet: the build waits until one joins (dask worker %s)",
-                address,
-                address,
-            )
+        _tell_about_workers(address, self.client.scheduler_info()["workers"])
         self._shipped: dict[int, tuple[Book, Any]] = {}
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
@@ -145,6 +148,26 @@ class Cluster:
     def close(self) -> None:
         self._shipped.clear()
         self.client.close()
+
+
+def _tell_about_workers(address: str, workers: dict[str, Any]) -> None:
+    """Warn of workers that would leave the build waiting, or leave cores idle."""
+    if not workers:
+        LOG.warning(
+            "the scheduler at %s has no workers yet: the build waits until one joins (dask worker %s)",
+            address,
+            address,
+        )
+    threaded = sorted(name for name, worker in workers.items() if worker.get("nthreads", 1) > 1)
+    if threaded:
+        LOG.warning(
+            "%d of %d workers (%s) run several threads, but each renders one edition at a time: "
+            "start one single-threaded worker a core instead (dask worker %s --nworkers N --nthreads 1)",
+            len(threaded),
+            len(workers),
+            ", ".join(threaded[:3]) + (", …" if len(threaded) > 3 else ""),
+            address,
+        )
 
 
 def _check_address(address: str) -> None:

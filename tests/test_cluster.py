@@ -129,3 +129,22 @@ def test_a_scheduler_that_cannot_be_reached_is_a_clear_error(
     assert "Traceback" not in result.stderr
     assert time.monotonic() - started < 15
     assert not list((root / "output").glob("*.epub"))
+
+
+# A scheduler serves its HTTP routes on 8787 even without a dashboard; the module's cluster has it.
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+def test_workers_with_several_threads_are_told_to_run_one(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=2,
+            processes=False,  # threads of this process: quick to start
+            protocol="tcp://",
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as threaded,
+        caplog.at_level(logging.WARNING, logger="bookpress"),
+    ):
+        Cluster(threaded.scheduler_address).close()
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bookpress"]
+    assert warning.startswith("1 of 1 workers (tcp://127.0.0.1:") and "--nthreads 1" in warning
