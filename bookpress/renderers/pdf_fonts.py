@@ -1,0 +1,572 @@
+"""One font program per face in a joined PDF.
+
+Each part of a print edition (see :mod:`.pdf_join`) is written by WeasyPrint
+on its own, with its own subset of every face it uses, so a book of thirty
+chapters carries ninety copies of its three faces. WeasyPrint cuts those
+subsets with HarfBuzz keeping the original glyph ids (``RETAIN_GIDS``), and
+each font's ``/CIDToGIDMap`` is ``/Identity``: a glyph's id in the text is its
+id in the font file. So one subset of the font file holding every glyph that
+any part uses can stand in for all of them, while each font keeps its own
+``/W`` (widths) and ``/ToUnicode`` (text extraction), which stay right.
+
+:func:`share_font_programs` does that on the joined PDF:
+
+1. It finds every embedded program of a ``/Type0`` font with an
+   ``/Identity-H`` encoding and an identity ``/CIDToGIDMap``, as a CFF
+   OpenType (``/FontFile3``) or TrueType (``/FontFile2``) font, and the glyph
+   ids its fonts draw (their ``/W`` arrays). Anything else (Type 3 bitmap
+   fonts, other encodings, a ``/CIDSet`` that would have to grow) is left as
+   it is.
+2. It matches each program to one of the book's font files by PostScript
+   name (name ID 6, else the CFF font name). A name that no file has, or
+   that two different files have, matches nothing.
+3. For each face it cuts one subset of the font file with fontTools: the
+   union of the glyph ids, original ids kept, ``.notdef`` kept with its
+   outline, subroutines flattened, hinting and layout tables dropped (as
+   WeasyPrint does).
+4. It checks, glyph by glyph, that every glyph each program draws looks the
+   same in the new subset: the same charstring or glyph bytes where that
+   proves it (no subroutines, no accent composition, no components),
+   otherwise the same outline drawn by fontTools, and the same units per em
+   or font matrix. One program that differs leaves its whole face alone.
+5. It stores the subset once and points every matched font descriptor at it.
+
+fontTools does the subsetting: it is the maintained Python library made for
+it, WeasyPrint depends on it already, and its output is deterministic (with
+the timestamp of ``head`` left as it is). Cutting a subset takes most of a
+second per face, so with a :class:`~bookpress.cache.Cache` it is kept under
+the font file's digest and the glyph ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import fontTools
+import pikepdf
+from fontTools import subset
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont
+
+from ..cache import Cache
+
+LOG = logging.getLogger("bookpress")
+
+# Tables a PDF viewer does not read for an embedded CIDFont; dropped before
+# subsetting (the layout tables take longest to subset) and not written.
+UNUSED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GDEF", "GPOS", "GSUB", "JSTF", "LTSH", "MATH")
+UNUSED_TABLES += ("PCLT", "SVG ", "FFTM")
+PROGRAM_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")  # of a font descriptor
+
+
+@dataclass
+class Program:
+    """One embedded font program, the descriptors that point at it and the glyphs drawn with it."""
+
+    stream: pikepdf.Stream
+    key: str  # "/FontFile3" (CFF OpenType) or "/FontFile2" (TrueType)
+    descriptors: list[pikepdf.Dictionary] = field(default_factory=list)
+    glyphs: set[int] = field(default_factory=set)
+
+
+def share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[str, bytes], *, cache: Cache | None = None) -> None:
+    """Give each face of ``fonts`` (path → bytes of the book's font files) one program in ``pdf``."""
+    programs = embedded_programs(pdf)
+    if len(programs) < 2:
+        return
+    sources = _sources(fonts)
+    faces: dict[str, list[tuple[Program, Outlines]]] = {}
+    for program in programs:
+        data = program.stream.read_bytes()
+        font = _font(data)
+        name = postscript_name(font) if font is not None else None
+        outlines = _outlines(data) if name in sources else None
+        if outlines is not None and outlines.kind == program.key:
+            faces.setdefault(name, []).append((program, outlines))
+    for name in sorted(faces):
+        members = faces[name]
+        if len(members) > 1:
+            _share(pdf, name, sources[name], members, cache)
+
+
+def embedded_programs(pdf: pikepdf.Pdf) -> list[Program]:
+    """The programs of the composite fonts in ``pdf`` that can be shared, in object order."""
+    found: dict[tuple[int, int], Program] = {}
+    refused: set[tuple[int, int]] = set()
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/Type0":
+            continue
+        if obj.get("/Type") != "/Font":
+            continue
+        program = _program(obj)
+        if program is None:
+            _refuse_streams(obj, refused)
+            continue
+        stream, key, descriptor, glyphs = program
+        entry = found.setdefault(stream.objgen, Program(stream, key))
+        if entry.key != key:
+            refused.add(stream.objgen)
+        if all(descriptor.objgen != known.objgen for known in entry.descriptors):
+            entry.descriptors.append(descriptor)
+        entry.glyphs |= glyphs
+    return [found[objgen] for objgen in sorted(found) if objgen not in refused]
+
+
+def _program(font: pikepdf.Dictionary) -> tuple[pikepdf.Stream, str, pikepdf.Dictionary, set[int]] | None:
+    """(program, its key, descriptor, glyph ids drawn) of a composite font we can share; or None."""
+    if font.get("/Encoding") != "/Identity-H":
+        return None  # WeasyPrint's own CMap maps glyphs missing from the font to .notdef
+    descendants = font.get("/DescendantFonts")
+    if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+        return None
+    cid_font = descendants[0]
+    if not isinstance(cid_font, pikepdf.Dictionary):
+        return None
+    key = {"/CIDFontType0": "/FontFile3", "/CIDFontType2": "/FontFile2"}.get(str(cid_font.get("/Subtype")))
+    descriptor = cid_font.get("/FontDescriptor")
+    if key is None or cid_font.get("/CIDToGIDMap", "/Identity") != "/Identity":
+        return None
+    if not isinstance(descriptor, pikepdf.Dictionary) or not descriptor.is_indirect:
+        return None
+    if "/CIDSet" in descriptor or sum(name in descriptor for name in PROGRAM_KEYS) != 1:
+        return None  # a /CIDSet lists the glyphs of its own subset
+    stream = descriptor.get(key)
+    if not isinstance(stream, pikepdf.Stream) or not stream.is_indirect:
+        return None
+    if key == "/FontFile3" and stream.get("/Subtype") != "/OpenType":
+        return None  # a bare CFF program, not an OpenType font fontTools reads
+    glyphs = widths_glyphs(cid_font.get("/W"))
+    return None if glyphs is None else (stream, key, descriptor, glyphs)
+
+
+def _refuse_streams(font: pikepdf.Dictionary, refused: set[tuple[int, int]]) -> None:
+    """Mark the programs of a font we cannot share, so no other font's use of them is changed."""
+    for cid_font in font.get("/DescendantFonts", pikepdf.Array()):
+        descriptor = cid_font.get("/FontDescriptor") if isinstance(cid_font, pikepdf.Dictionary) else None
+        if not isinstance(descriptor, pikepdf.Dictionary):
+            continue
+        for key in PROGRAM_KEYS:
+            stream = descriptor.get(key)
+            if isinstance(stream, pikepdf.Stream) and stream.is_indirect:
+                refused.add(stream.objgen)
+
+
+def widths_glyphs(widths: object) -> set[int] | None:
+    """The glyph ids a ``/W`` array lists (``c [w …]`` and ``first last w``); None if malformed."""
+    if widths is None:
+        return set()
+    if not isinstance(widths, pikepdf.Array):
+        return None
+    items = list(widths)
+    glyphs: set[int] = set()
+    at = 0
+    try:
+        while at < len(items):
+            first = int(items[at])
+            if isinstance(items[at + 1], pikepdf.Array):
+                glyphs.update(range(first, first + len(items[at + 1])))
+                at += 2
+            else:
+                glyphs.update(range(first, int(items[at + 1]) + 1))
+                at += 3
+    except (IndexError, TypeError, ValueError):
+        return None
+    if glyphs and (min(glyphs) < 0 or max(glyphs) > 0xFFFF):
+        return None
+    return glyphs
+
+
+def _font(data: bytes) -> TTFont | None:
+    try:
+        return TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    except Exception:  # fontTools raises many kinds on a damaged file: it is just not shared
+        return None
+
+
+def _outlines(data: bytes) -> Outlines | None:
+    try:
+        return Outlines(data)
+    except (ValueError, IndexError):
+        return None
+
+
+def postscript_name(font: TTFont) -> str | None:
+    """The font's PostScript name: name ID 6, else the CFF font name."""
+    try:
+        if "name" in font:
+            name = font["name"].getDebugName(6)
+            if name:
+                return name
+        if "CFF " in font:
+            names = font["CFF "].cff.fontNames
+            if len(names) == 1 and names[0]:
+                return str(names[0])
+    except Exception:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    data: bytes  # the sfnt (a WOFF or WOFF2 file is unpacked)
+
+
+def _sources(fonts: Mapping[str, bytes]) -> dict[str, Source]:
+    """The book's font files by PostScript name; a name two different files have is left out."""
+    found: dict[str, Source] = {}
+    clashing: dict[str, list[str]] = {}
+    for path in sorted(fonts):
+        font = _font(fonts[path])
+        name = postscript_name(font) if font is not None else None
+        if name is None:
+            continue
+        data = fonts[path] if font.flavor is None else _unpacked(font)
+        if data is None:
+            continue
+        if name in found and found[name].data != data:
+            clashing.setdefault(name, [found[name].path]).append(path)
+        found.setdefault(name, Source(path, data))
+    for name, paths in sorted(clashing.items()):
+        LOG.debug("%s have the PostScript name %s: its programs are not shared", ", ".join(paths), name)
+        del found[name]
+    return found
+
+
+def _unpacked(font: TTFont) -> bytes | None:
+    try:
+        font.flavor = None
+        buffer = io.BytesIO()
+        font.save(buffer, reorderTables=False)
+    except Exception:
+        return None
+    return buffer.getvalue()
+
+
+def _share(
+    pdf: pikepdf.Pdf,
+    name: str,
+    source: Source,
+    members: list[tuple[Program, Outlines]],
+    cache: Cache | None,
+) -> None:
+    glyphs = sorted(set().union(*(program.glyphs for program, _ in members)))
+    data = merged_subset(source.data, glyphs, cache)
+    merged = _outlines(data) if data is not None else None
+    if merged is None:
+        LOG.debug("the font %s (%s) could not be subset: its programs are not shared", name, source.path)
+        return
+    for program, outlines in members:
+        if not same_glyphs(outlines, merged, program.glyphs):
+            LOG.debug("a program of %s differs from %s: its programs are not shared", name, source.path)
+            return
+    key = members[0][0].key
+    stream = pdf.make_indirect(pikepdf.Stream(pdf, data))
+    if key == "/FontFile3":
+        stream.Subtype = pikepdf.Name.OpenType
+    else:
+        stream.Length1 = len(data)
+    for program, _ in members:
+        for descriptor in program.descriptors:
+            descriptor[key] = stream
+
+
+def merged_subset(data: bytes, glyphs: list[int], cache: Cache | None) -> bytes | None:
+    """A subset of the font ``data`` with the glyph ids ``glyphs`` (sorted), from the cache if there."""
+    key = ""
+    if cache is not None:
+        ids = " ".join(map(str, glyphs))
+        key = cache.key("pdf font subset", fontTools.version, hashlib.sha256(data).hexdigest(), ids)
+        known = cache.get(key)
+        if known is not None:
+            return known
+    made = cut_subset(data, glyphs)
+    if made is not None and cache is not None:
+        cache.put(key, made)
+    return made
+
+
+def cut_subset(data: bytes, glyphs: list[int]) -> bytes | None:
+    """The subset of the font ``data`` for these glyph ids, with WeasyPrint's options; None on failure."""
+    options = subset.Options()
+    options.retain_gids = True  # the ids in the PDF's text and /W are the font file's
+    options.notdef_outline = True  # as HarfBuzz keeps it for CFF fonts
+    options.desubroutinize = True
+    options.hinting = False
+    options.ignore_missing_glyphs = True
+    options.drop_tables += list(UNUSED_TABLES)
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+        for tag in UNUSED_TABLES:
+            if tag in font:
+                del font[tag]  # before subsetting, which would read them
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=glyphs)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.flavor = None
+        font.save(buffer)
+    except Exception:  # a font fontTools cannot subset keeps its programs
+        LOG.debug("fontTools could not subset a font", exc_info=True)
+        return None
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# Comparing glyphs. An embedded program is read straight from its bytes: with
+# fontTools, loading a CFF table (its charset and every charstring offset)
+# costs more than all the comparing, for each of a book's many programs.
+
+
+class Outlines:
+    """The glyph programs of an OpenType font with a ``CFF `` or ``glyf`` table, by glyph id.
+
+    Raises ValueError for anything else (CFF2, a CFF table of several fonts, damage).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        tables = _table_directory(data)
+        if "CFF " in tables and "glyf" not in tables:
+            self.kind = "/FontFile3"
+            self._read_cff(tables["CFF "])
+        elif "glyf" in tables and {"head", "loca", "maxp"} <= tables.keys():
+            self.kind = "/FontFile2"
+            self._read_glyf(tables)
+        else:
+            raise ValueError("neither a CFF nor a TrueType font")
+        self._simple: dict[int, bool] = {}
+        self._glyph_set: tuple[list[str], Any] | None = None
+
+    def _read_cff(self, table: memoryview) -> None:
+        if len(table) < 4 or table[0] != 1:
+            raise ValueError("not a CFF table of version 1")
+        names = _Index(table, table[2])
+        tops = _Index(table, names.end)
+        strings = _Index(table, tops.end)
+        global_subrs = _Index(table, strings.end)
+        if names.count != 1 or tops.count != 1:
+            raise ValueError("a CFF table of several fonts")
+        top = _dict(tops[0])
+        if top.get(1206, [2]) != [2] or 17 not in top or 18 not in top:
+            raise ValueError("no Type 2 charstrings or private dictionary")
+        size, offset = (int(number) for number in top[18])
+        private = _dict(table[offset : offset + size])
+        self.scale = tuple(top.get(1207, [0.001, 0, 0, 0.001, 0, 0]))
+        # Subroutines, or a CID-keyed font's own dictionaries, make equal bytes draw differently.
+        self.plain = global_subrs.count == 0 and 19 not in private and 1230 not in top
+        self._glyphs = _Index(table, int(top[17][0]))
+        self.count = self._glyphs.count
+
+    def _read_glyf(self, tables: dict[str, memoryview]) -> None:
+        head, maxp, loca = tables["head"], tables["maxp"], tables["loca"]
+        self.scale = (int.from_bytes(head[18:20], "big"),)  # units per em
+        self.count = int.from_bytes(maxp[4:6], "big")
+        long = int.from_bytes(head[50:52], "big", signed=True) == 1
+        step = 4 if long else 2
+        if len(loca) < (self.count + 1) * step:
+            raise ValueError("a short loca table")
+        self._loca, self._step, self._glyf = loca, step, tables["glyf"]
+        self.plain = True
+
+    def raw(self, glyph: int) -> bytes:
+        """The charstring or glyph data of ``glyph`` (below :attr:`count`)."""
+        if self.kind == "/FontFile3":
+            return bytes(self._glyphs[glyph])
+        at = glyph * self._step
+        start, end = (int.from_bytes(self._loca[i : i + self._step], "big") for i in (at, at + self._step))
+        if self._step == 2:
+            start, end = start * 2, end * 2
+        if not start <= end <= len(self._glyf):
+            raise ValueError("glyph data outside the glyf table")
+        return bytes(self._glyf[start:end])
+
+    def simple(self, glyph: int) -> bool:
+        """Whether the glyph draws on its own: no accented composition (CFF ``seac``), no components."""
+        if glyph not in self._simple:
+            code = self.raw(glyph)
+            if self.kind == "/FontFile3":
+                self._simple[glyph] = composes(code) is False
+            else:
+                self._simple[glyph] = len(code) < 2 or int.from_bytes(code[:2], "big", signed=True) >= 0
+        return self._simple[glyph]
+
+    def outline(self, glyph: int) -> list:
+        """The glyph's outline as fontTools draws it (pen calls, components drawn in place)."""
+        if self._glyph_set is None:
+            font = TTFont(io.BytesIO(self.data), lazy=True)
+            self._glyph_set = (font.getGlyphOrder(), font.getGlyphSet())
+        order, glyph_set = self._glyph_set
+        pen = DecomposingRecordingPen(glyph_set)
+        glyph_set[order[glyph]].draw(pen)
+        return pen.value
+
+
+def same_glyphs(ours: Outlines, merged: Outlines, glyphs: set[int]) -> bool:
+    """Whether each glyph id of ``glyphs`` draws the same in ``ours`` as in ``merged``.
+
+    Equal bytes prove it where neither font has subroutines and the glyph draws
+    on its own; any other glyph is drawn by fontTools in both and compared.
+    """
+    if ours.kind != merged.kind or ours.scale != merged.scale:
+        return False
+    fast = ours.plain and merged.plain
+    try:
+        for glyph in sorted(glyphs):
+            if glyph >= ours.count or glyph >= merged.count:
+                return False
+            if fast and ours.raw(glyph) == merged.raw(glyph) and merged.simple(glyph):
+                continue
+            if ours.outline(glyph) != merged.outline(glyph):
+                return False
+    except Exception:  # a glyph fontTools cannot draw: the program is not shared
+        LOG.debug("a glyph could not be compared", exc_info=True)
+        return False
+    return True
+
+
+def _table_directory(data: bytes) -> dict[str, memoryview]:
+    """The tables of an sfnt font (TrueType or OpenType, not a collection) by tag."""
+    view = memoryview(data)
+    if len(data) < 12 or data[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):
+        raise ValueError("not an sfnt font")
+    count = int.from_bytes(data[4:6], "big")
+    tables = {}
+    for entry in range(12, 12 + 16 * count, 16):
+        record = data[entry : entry + 16]
+        if len(record) < 16:
+            raise ValueError("a short table directory")
+        offset, length = int.from_bytes(record[8:12], "big"), int.from_bytes(record[12:16], "big")
+        if offset + length > len(data):
+            raise ValueError("a table outside the font")
+        tables[record[:4].decode("latin-1")] = view[offset : offset + length]
+    return tables
+
+
+class _Index:
+    """A CFF INDEX at ``at`` in ``table``: ``count`` items, ``end`` where the next structure begins."""
+
+    def __init__(self, table: memoryview, at: int) -> None:
+        self.table = table
+        self.count = int.from_bytes(table[at : at + 2], "big")
+        if self.count == 0:
+            self.end = at + 2
+            return
+        self.size = table[at + 2]
+        if not 1 <= self.size <= 4:
+            raise ValueError("a CFF INDEX with a bad offset size")
+        self.offsets = at + 3
+        self.base = self.offsets + (self.count + 1) * self.size - 1  # offsets count from 1
+        self.end = self.base + self._offset(self.count)
+        if self.end > len(table):
+            raise ValueError("a CFF INDEX outside its table")
+
+    def _offset(self, item: int) -> int:
+        at = self.offsets + item * self.size
+        return int.from_bytes(self.table[at : at + self.size], "big")
+
+    def __getitem__(self, item: int) -> memoryview:
+        if not 0 <= item < self.count:
+            raise IndexError(item)
+        start, end = self.base + self._offset(item), self.base + self._offset(item + 1)
+        if not self.base < start <= end <= self.end:
+            raise ValueError("a CFF INDEX item outside the INDEX")
+        return self.table[start:end]
+
+
+_NIBBLES = "0123456789.E?-"  # of a CFF real number; 0xc is "E-", 0xf ends it
+
+
+def _dict(data: memoryview) -> dict[int, list[float]]:
+    """A CFF DICT: operator (escaped ones as 1200 + the second byte) → its operands."""
+    result: dict[int, list[float]] = {}
+    operands: list[float] = []
+    at, end = 0, len(data)
+    while at < end:
+        byte = data[at]
+        if byte <= 21:
+            operator = 1200 + data[at + 1] if byte == 12 else byte
+            at += 2 if byte == 12 else 1
+            result[operator], operands = operands, []
+        elif byte in (28, 29):
+            size = 2 if byte == 28 else 4
+            operands.append(int.from_bytes(data[at + 1 : at + 1 + size], "big", signed=True))
+            at += 1 + size
+        elif byte == 30:
+            text, at = _real(data, at + 1)
+            operands.append(float(text))
+        elif 32 <= byte <= 246:
+            operands.append(byte - 139)
+            at += 1
+        elif 247 <= byte <= 254:
+            value = (
+                (byte - 247) * 256 + data[at + 1] + 108
+                if byte <= 250
+                else -(byte - 251) * 256 - data[at + 1] - 108
+            )
+            operands.append(value)
+            at += 2
+        else:
+            raise ValueError("a malformed CFF DICT")
+    return result
+
+
+def _real(data: memoryview, at: int) -> tuple[str, int]:
+    text = ""
+    while at < len(data):
+        byte = data[at]
+        at += 1
+        for nibble in (byte >> 4, byte & 15):
+            if nibble == 15:
+                return text, at
+            if nibble == 13:
+                raise ValueError("a malformed CFF real number")
+            text += "E-" if nibble == 12 else _NIBBLES[nibble]
+    raise ValueError("an unterminated CFF real number")
+
+
+def composes(charstring: bytes) -> bool | None:
+    """Whether a Type 2 charstring ends with ``endchar`` taking four arguments or more (the
+    accented character composition ``seac``, which draws two other glyphs); None when it
+    cannot tell (hint masks, whose length depends on the stems, or a malformed program)."""
+    operands = 0
+    for token in _tokens(charstring):
+        if token is None:
+            return None
+        if token == "number":
+            operands += 1
+            continue
+        if token == 14:  # endchar
+            return operands >= 4
+        operands = 0
+    return None
+
+
+def _tokens(code: bytes) -> Iterator[str | int | None]:
+    """The tokens of a Type 2 charstring: "number", an operator code, or None where it stops."""
+    at, end = 0, len(code)
+    while at < end:
+        byte = code[at]
+        if byte == 28:
+            at += 3
+            yield "number"
+        elif byte >= 32:
+            at += 1 if byte <= 246 else 2 if byte <= 254 else 5
+            yield "number"
+        elif byte in (19, 20):  # hintmask, cntrmask
+            yield None
+            return
+        elif byte == 12:
+            at += 2
+            yield 1200 + (code[at - 1] if at - 1 < end else 0)
+        else:
+            at += 1
+            yield byte
+        if at > end:
+            yield None
+            return
