@@ -40,6 +40,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..assets import FONT_TYPES
 from ..cache import Cache
 from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
@@ -403,6 +404,12 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
         blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
         units=[pdf_join.Part(unit.first_folio, unit.pages, unit.pdf) for unit in units],
         identifier=setup.identifier,
+        fonts={
+            name: data
+            for name, data in setup.resources.items()
+            if PurePosixPath(name).suffix.lower() in FONT_TYPES
+        },
+        cache=Cache(setup.cache_root) if setup.cache_root is not None else None,
     )
 
 

@@ -10,18 +10,23 @@ marks of every other page.
 Bookmarks and named destinations (the targets of the contents' links) are
 gathered from the parts and written anew for the joined pages. pikepdf (on
 qpdf) does the copying: each part's fonts, images and link annotations come
-along with its pages.
+along with its pages. Each part brings its own subset of every face it uses;
+given the book's font files, :mod:`.pdf_fonts` replaces them with one subset
+per face.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, OutlineItem
+
+from ..cache import Cache
+from .pdf_fonts import share_font_programs
 
 
 @dataclass(frozen=True)
@@ -33,19 +38,39 @@ class Part:
     pdf: bytes
 
 
-def join(*, front: bytes, front_pages: int, blank: int | None, units: list[Part], identifier: str) -> bytes:
+def join(
+    *,
+    front: bytes,
+    front_pages: int,
+    blank: int | None,
+    units: list[Part],
+    identifier: str,
+    fonts: Mapping[str, bytes] | None = None,
+    cache: Cache | None = None,
+) -> bytes:
     """The volume's PDF: ``front_pages`` pages of ``front``, then the units in order.
 
     ``blank`` is the index of a blank page in ``front`` to put between units;
     the document information, language and identifier come from ``front``.
+    ``fonts`` (path → bytes of the book's font files) lets the parts share one
+    subset of each face, kept in ``cache`` if given; without them each part
+    keeps its own.
     """
     with warnings.catch_warnings():
         # pikepdf warns that extend() leaves named destinations behind: they are written below.
         warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-        return _join(front, front_pages, blank, units, identifier)
+        return _join(front, front_pages, blank, units, identifier, fonts or {}, cache)
 
 
-def _join(front: bytes, front_pages: int, blank: int | None, units: list[Part], identifier: str) -> bytes:
+def _join(
+    front: bytes,
+    front_pages: int,
+    blank: int | None,
+    units: list[Part],
+    identifier: str,
+    fonts: Mapping[str, bytes],
+    cache: Cache | None,
+) -> bytes:
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(front))]
     opened = sources[0]
@@ -70,6 +95,8 @@ def _join(front: bytes, front_pages: int, blank: int | None, units: list[Part], 
     # qpdf keeps the first /ID string (the permanent identifier) and derives the
     # second from the content, so the same parts give the same bytes.
     out.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
+    if fonts:
+        share_font_programs(out, fonts, cache=cache)
     buffer = io.BytesIO()
     out.save(
         buffer,
