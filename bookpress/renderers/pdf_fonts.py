@@ -43,7 +43,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Iterator, Mapping
+import struct
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,12 +83,9 @@ def share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[str, bytes], *, cache: 
     sources = _sources(fonts)
     faces: dict[str, list[tuple[Program, Outlines]]] = {}
     for program in programs:
-        data = program.stream.read_bytes()
-        font = _font(data)
-        name = postscript_name(font) if font is not None else None
-        outlines = _outlines(data) if name in sources else None
-        if outlines is not None and outlines.kind == program.key:
-            faces.setdefault(name, []).append((program, outlines))
+        outlines = _outlines(program.stream.read_bytes())
+        if outlines is not None and outlines.name in sources and outlines.kind == program.key:
+            faces.setdefault(outlines.name, []).append((program, outlines))
     for name in sorted(faces):
         members = faces[name]
         if len(members) > 1:
@@ -181,34 +179,11 @@ def widths_glyphs(widths: object) -> set[int] | None:
     return glyphs
 
 
-def _font(data: bytes) -> TTFont | None:
-    try:
-        return TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
-    except Exception:  # fontTools raises many kinds on a damaged file: it is just not shared
-        return None
-
-
 def _outlines(data: bytes) -> Outlines | None:
     try:
         return Outlines(data)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, struct.error):
         return None
-
-
-def postscript_name(font: TTFont) -> str | None:
-    """The font's PostScript name: name ID 6, else the CFF font name."""
-    try:
-        if "name" in font:
-            name = font["name"].getDebugName(6)
-            if name:
-                return name
-        if "CFF " in font:
-            names = font["CFF "].cff.fontNames
-            if len(names) == 1 and names[0]:
-                return str(names[0])
-    except Exception:
-        return None
-    return None
 
 
 @dataclass(frozen=True)
@@ -222,12 +197,10 @@ def _sources(fonts: Mapping[str, bytes]) -> dict[str, Source]:
     found: dict[str, Source] = {}
     clashing: dict[str, list[str]] = {}
     for path in sorted(fonts):
-        font = _font(fonts[path])
-        name = postscript_name(font) if font is not None else None
+        data = _unpacked(fonts[path]) if fonts[path][:4] in (b"wOFF", b"wOF2") else fonts[path]
+        outlines = _outlines(data) if data is not None else None
+        name = outlines.name if outlines is not None else None
         if name is None:
-            continue
-        data = fonts[path] if font.flavor is None else _unpacked(font)
-        if data is None:
             continue
         if name in found and found[name].data != data:
             clashing.setdefault(name, [found[name].path]).append(path)
@@ -238,12 +211,14 @@ def _sources(fonts: Mapping[str, bytes]) -> dict[str, Source]:
     return found
 
 
-def _unpacked(font: TTFont) -> bytes | None:
+def _unpacked(data: bytes) -> bytes | None:
+    """The sfnt font in a WOFF or WOFF2 file."""
     try:
+        font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
         font.flavor = None
         buffer = io.BytesIO()
         font.save(buffer, reorderTables=False)
-    except Exception:
+    except Exception:  # fontTools raises many kinds on a damaged file: it is just not shared
         return None
     return buffer.getvalue()
 
@@ -332,6 +307,7 @@ class Outlines:
     def __init__(self, data: bytes) -> None:
         self.data = data
         tables = _table_directory(data)
+        self.name = _name(tables["name"]) if "name" in tables else None  # PostScript name
         if "CFF " in tables and "glyf" not in tables:
             self.kind = "/FontFile3"
             self._read_cff(tables["CFF "])
@@ -340,6 +316,7 @@ class Outlines:
             self._read_glyf(tables)
         else:
             raise ValueError("neither a CFF nor a TrueType font")
+        self._raw: dict[int, bytes] = {}
         self._simple: dict[int, bool] = {}
         self._glyph_set: tuple[list[str], Any] | None = None
 
@@ -352,6 +329,7 @@ class Outlines:
         global_subrs = _Index(table, strings.end)
         if names.count != 1 or tops.count != 1:
             raise ValueError("a CFF table of several fonts")
+        self.name = self.name or bytes(names[0]).decode("latin-1")
         top = _dict(tops[0])
         if top.get(1206, [2]) != [2] or 17 not in top or 18 not in top:
             raise ValueError("no Type 2 charstrings or private dictionary")
@@ -376,15 +354,20 @@ class Outlines:
 
     def raw(self, glyph: int) -> bytes:
         """The charstring or glyph data of ``glyph`` (below :attr:`count`)."""
-        if self.kind == "/FontFile3":
-            return bytes(self._glyphs[glyph])
+        if glyph not in self._raw:
+            self._raw[glyph] = bytes(
+                self._glyphs[glyph] if self.kind == "/FontFile3" else self._glyf_data(glyph)
+            )
+        return self._raw[glyph]
+
+    def _glyf_data(self, glyph: int) -> memoryview:
         at = glyph * self._step
         start, end = (int.from_bytes(self._loca[i : i + self._step], "big") for i in (at, at + self._step))
         if self._step == 2:
             start, end = start * 2, end * 2
         if not start <= end <= len(self._glyf):
             raise ValueError("glyph data outside the glyf table")
-        return bytes(self._glyf[start:end])
+        return self._glyf[start:end]
 
     def simple(self, glyph: int) -> bool:
         """Whether the glyph draws on its own: no accented composition (CFF ``seac``), no components."""
@@ -465,18 +448,39 @@ class _Index:
         self.end = self.base + self._offset(self.count)
         if self.end > len(table):
             raise ValueError("a CFF INDEX outside its table")
+        self._all: Sequence[int] | None = None
 
     def _offset(self, item: int) -> int:
         at = self.offsets + item * self.size
         return int.from_bytes(self.table[at : at + self.size], "big")
 
+    def _read_offsets(self) -> Sequence[int]:
+        code = {1: "B", 2: "H", 4: "I"}.get(self.size)
+        if code is None:  # three bytes each
+            return [self._offset(item) for item in range(self.count + 1)]
+        return struct.unpack_from(f">{self.count + 1}{code}", self.table, self.offsets)
+
     def __getitem__(self, item: int) -> memoryview:
         if not 0 <= item < self.count:
             raise IndexError(item)
-        start, end = self.base + self._offset(item), self.base + self._offset(item + 1)
+        if self._all is None:  # read at once: a font's charstrings are looked up by the hundred
+            self._all = self._read_offsets()
+        start, end = self.base + self._all[item], self.base + self._all[item + 1]
         if not self.base < start <= end <= self.end:
             raise ValueError("a CFF INDEX item outside the INDEX")
         return self.table[start:end]
+
+
+def _name(table: memoryview) -> str | None:
+    """Name ID 6, the PostScript name, from a ``name`` table (Windows or Unicode record first)."""
+    count, strings = struct.unpack_from(">HH", table, 2)
+    found: dict[int, str] = {}
+    for at in range(6, 6 + 12 * count, 12):
+        platform, _, _, name_id, length, offset = struct.unpack_from(">6H", table, at)
+        text = bytes(table[strings + offset : strings + offset + length])
+        if name_id == 6 and platform in (0, 1, 3) and len(text) == length:
+            found.setdefault(platform, text.decode("latin-1" if platform == 1 else "utf-16-be", "replace"))
+    return found.get(3) or found.get(0) or found.get(1) or None
 
 
 _NIBBLES = "0123456789.E?-"  # of a CFF real number; 0xc is "E-", 0xf ends it
