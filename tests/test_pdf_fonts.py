@@ -331,3 +331,19 @@ def test_a_face_shipped_as_woff_is_shared_too(joined: Joined) -> None:
     fonts["styles/fonts/libertine/LinLibertine_R.woff"] = buffer.getvalue()
     found = programs(_shared_again(joined.unshared, fonts, lambda document: None))
     assert len(found["LinLibertineO"]) == 1
+
+
+def test_a_hinted_program_leaves_its_face_alone(joined: Joined) -> None:
+    """Hints change how a glyph looks on screen, though the outlines are the same."""
+
+    def hint(document: pikepdf.Pdf) -> None:
+        stream = next(_cid_fonts(document, "Libertine-Bold")).FontDescriptor.FontFile3
+        font = TTFont(io.BytesIO(stream.read_bytes()), recalcBBoxes=False)
+        font["CFF "].cff.topDictIndex[0].Private.BlueValues = [-12, 0, 429, 442]
+        buffer = io.BytesIO()
+        font.save(buffer)
+        stream.write(buffer.getvalue())
+
+    found = programs(_shared_again(joined.unshared, joined.fonts, hint))
+    assert len(found["LinLibertineOB"]) == len(programs(joined.unshared)["LinLibertineOB"]) > 1
+    assert len(found["LinLibertineO"]) == 1

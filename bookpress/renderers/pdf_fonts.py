@@ -28,7 +28,8 @@ any part uses can stand in for all of them, while each font keeps its own
    same in the new subset: the same charstring or glyph bytes where that
    proves it (no subroutines, no accent composition, no components),
    otherwise the same outline drawn by fontTools, and the same units per em
-   or font matrix. One program that differs leaves its whole face alone.
+   or font matrix and no hints in either. One program that differs leaves
+   its whole face alone.
 5. It stores the subset once and points every matched font descriptor at it.
 
 fontTools does the subsetting: it is the maintained Python library made for
@@ -63,6 +64,10 @@ LOG = logging.getLogger("bookpress")
 UNUSED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GDEF", "GPOS", "GSUB", "JSTF", "LTSH", "MATH")
 UNUSED_TABLES += ("PCLT", "SVG ", "FFTM")
 PROGRAM_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")  # of a font descriptor
+# Hints: the font-wide values of a CFF private DICT (blue zones, stems; escaped
+# operators as 1200 + the second byte) and the programs of a TrueType font.
+CFF_HINTS = frozenset((6, 7, 8, 9, 10, 11, 1209, 1210, 1211, 1212, 1213, 1214, 1217, 1218))
+TRUETYPE_HINTS = frozenset(("fpgm", "prep", "cvt "))
 
 
 @dataclass
@@ -338,6 +343,7 @@ class Outlines:
         self.scale = tuple(top.get(1207, [0.001, 0, 0, 0.001, 0, 0]))
         # Subroutines, or a CID-keyed font's own dictionaries, make equal bytes draw differently.
         self.plain = global_subrs.count == 0 and 19 not in private and 1230 not in top
+        self.hinted = not CFF_HINTS.isdisjoint(private)
         self._glyphs = _Index(table, int(top[17][0]))
         self.count = self._glyphs.count
 
@@ -351,6 +357,7 @@ class Outlines:
             raise ValueError("a short loca table")
         self._loca, self._step, self._glyf = loca, step, tables["glyf"]
         self.plain = True
+        self.hinted = not TRUETYPE_HINTS.isdisjoint(tables)
 
     def raw(self, glyph: int) -> bytes:
         """The charstring or glyph data of ``glyph`` (below :attr:`count`)."""
@@ -394,9 +401,11 @@ def same_glyphs(ours: Outlines, merged: Outlines, glyphs: set[int]) -> bool:
     """Whether each glyph id of ``glyphs`` draws the same in ``ours`` as in ``merged``.
 
     Equal bytes prove it where neither font has subroutines and the glyph draws
-    on its own; any other glyph is drawn by fontTools in both and compared.
+    on its own; any other glyph is drawn by fontTools in both and compared. A
+    hinted font is not the same as an unhinted one, whatever its outlines:
+    hints change how a glyph is drawn on screen.
     """
-    if ours.kind != merged.kind or ours.scale != merged.scale:
+    if ours.kind != merged.kind or ours.scale != merged.scale or ours.hinted != merged.hinted:
         return False
     fast = ours.plain and merged.plain
     try:
