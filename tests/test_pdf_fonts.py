@@ -77,7 +77,7 @@ def joined(tmp_path_factory: pytest.TempPathFactory) -> Joined:
 def truetype(tmp_path_factory: pytest.TempPathFactory) -> Joined:
     """The fixture book with its headings in a TrueType face (DejaVu Sans, from the system)."""
     if not DEJAVU.is_file():
-        pytest.skip("DejaVu Sans (fonts-dejavu-core) is not installed")
+        pytest.skip("DejaVu Sans is not installed (Debian: fonts-dejavu-core)")
     root = copy_project("pdf-mini", tmp_path_factory.mktemp("fonts") / "pdf-mini")
     shutil.copy(DEJAVU, root / "styles" / "fonts" / "DejaVuSans.ttf")
     with open(root / "styles" / "fonts.css", "a", encoding="utf-8") as css:
