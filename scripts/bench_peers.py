@@ -280,6 +280,7 @@ def raw_one(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     import markdown
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     converter = markdown.Markdown(extensions=["footnotes", "tables"])
     toc, sections = [], []
@@ -298,7 +299,9 @@ def raw_one(argv: list[str]) -> None:
         f"</ul></nav>\n{''.join(sections)}\n</body></html>"
     )
     base = f"{args.chapters[0].parent}/"  # images are relative to the chapter files
-    HTML(string=page, base_url=base).write_pdf(args.out, stylesheets=[CSS(filename=c) for c in args.css])
+    fonts = FontConfiguration()  # without it, WeasyPrint ignores @font-face and falls back
+    sheets = [CSS(filename=c, font_config=fonts) for c in args.css]
+    HTML(string=page, base_url=base).write_pdf(args.out, stylesheets=sheets, font_config=fonts)
 
 
 # --- the report
