@@ -5,8 +5,8 @@
 
 The peers, each run as subprocesses:
 
-- bookpress: ``compile.py -C PROJECT build -v N -f pdf -p print -o FRESH_DIR``, the checks
-  included. Cold by default: the build cache (``CACHE_DIR`` below, inside the project)
+- bookpress: ``compile.py -C PROJECT --quiet build -v N -f pdf -p print -o FRESH_DIR``,
+  its checks included. Cold by default: the build cache (``CACHE_DIR`` below, inside the project)
   is deleted before every run; ``--warm`` fills it once, untimed, and keeps it.
 - pandoc: pandoc 3 (the binary of pypandoc-binary) turns the volume's chapters, joined
   into one Markdown file, into standalone HTML5 (``-s --section-divs --toc``, notes at the
@@ -15,7 +15,7 @@ The peers, each run as subprocesses:
   chapter into one HTML string and WeasyPrint's ``HTML(string=…).write_pdf()`` in one
   process, with the same stylesheet.
 
-Both peers get the chapters with their front matter replaced by ``# title`` and their
+Both peers get the chapters with their front matter replaced by a title heading and their
 footnote labels made unique (``[^1]`` of chapter 3 becomes ``[^c3-1]``); joining the file
 for pandoc is done before the clock starts. Neither does German typography, checks,
 the title page and imprint or notes at the foot of the page, which bookpress does.
