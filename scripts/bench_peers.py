@@ -21,11 +21,14 @@ for pandoc is done before the clock starts. Neither does German typography, chec
 the title page and imprint or notes at the foot of the page, which bookpress does.
 
 The tools run interleaved (bookpress, pandoc, raw, bookpress, …) in fresh output folders;
-each figure is the median over ``--repeat`` runs. Wall time is the elapsed time of the
-tool's processes; CPU time is user + system time of each process and every process it
-waited for, from ``os.wait4``; peak RSS is the largest resident set of any one of those
-processes (Linux folds a reaped child's peak into its parent's ``ru_maxrss`` for
-``wait4``), not the sum of processes alive together. Pages are counted with pypdf.
+each figure is the median over ``--repeat`` runs. Wall time runs until the tool's
+process exits. CPU time is user + system time, from ``os.wait4``, of that process, of
+every process it waited for, and of those it left to end after it: the runner is the
+subreaper of its descendants (Linux ``PR_SET_CHILD_SUBREAPER``), so bookpress's
+multiprocessing forkserver, which reaps the pool's workers and which nobody waits for,
+comes back to it and is counted. Peak RSS is the largest resident set of any one of
+these processes (Linux folds a reaped child's peak into ``ru_maxrss`` as ``wait4``
+reports it), not the sum of processes alive together. Pages are counted with pypdf.
 ``--epub`` adds the EPUB (bookpress ``-f epub`` against ``pandoc -o x.epub``),
 ``--help-time`` the wall time of ``bookpress --help`` (median of 10).
 
@@ -36,10 +39,12 @@ Figures only: nothing here passes or fails. It needs pandoc for ``pandoc`` and `
 from __future__ import annotations
 
 import argparse
+import ctypes
 import html
 import importlib.metadata
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,7 +60,7 @@ if TYPE_CHECKING:
     from bookpress.model import PrintSettings
 
 REPO = Path(__file__).resolve().parents[1]
-CACHE_DIR = ".bookpress-cache"  # bookpress's build cache, relative to the project folder
+CACHE_DIR = ".bookpress/cache"  # bookpress.cache.CACHE_DIR: the build cache, inside the project
 STYLESHEET = Path(__file__).resolve().with_name("bench_print.css")
 BOOKPRESS = [sys.executable, str(REPO / "compile.py")]  # this checkout's bookpress
 WEASYPRINT = Path(sys.executable).parent / "weasyprint"  # the venv's command (no resolve: venv)
@@ -65,6 +70,8 @@ TOOLS = {
     "raw": "Python-Markdown + WeasyPrint",
 }
 HELP_RUNS = 10
+PR_SET_CHILD_SUBREAPER = 36  # <linux/prctl.h>
+ORPHAN_WAIT = 60  # seconds a tool's leftover processes may take to end
 INSTALL_PANDOC = "pandoc not found: pip install -e '.[bench]' (pypandoc-binary ships pandoc 3)"
 
 
@@ -91,10 +98,37 @@ def median(runs: Sequence[Run]) -> Run:
     )
 
 
+def adopt_orphans() -> None:
+    """Become the reaper of orphans among our descendants (Linux), so that what a tool
+    leaves running when it exits is counted when it ends: bookpress's worker pool runs
+    under multiprocessing's forkserver, which nobody waits for and which reaps the workers."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def reap_orphans() -> list[resource.struct_rusage]:
+    """Wait for the processes a tool left behind (adopted, see above); their usage."""
+    usages = []
+    deadline = time.monotonic() + ORPHAN_WAIT
+    while True:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:  # none left
+            return usages
+        if pid:
+            usages.append(usage)
+        elif time.monotonic() > deadline:
+            sys.exit(f"a process left behind by the tool still runs after {ORPHAN_WAIT} s")
+        else:
+            time.sleep(0.05)
+
+
 def timed(commands: Sequence[Sequence[str]], log: Path) -> Run:
     """Run ``commands`` one after the other; their summed times and largest peak RSS.
 
-    Output goes to ``log``; a failure stops the benchmark with the log's end."""
+    The wall time ends when a command exits; its CPU time and peak RSS include the
+    processes it left behind. Output goes to ``log``; a failure stops the benchmark
+    with the log's end."""
     wall = cpu = 0.0
     rss_kib = 0
     with log.open("ab") as out:
@@ -104,8 +138,9 @@ def timed(commands: Sequence[Sequence[str]], log: Path) -> Run:
             _, status, usage = os.wait4(process.pid, 0)
             wall += time.perf_counter() - started
             process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-            cpu += usage.ru_utime + usage.ru_stime
-            rss_kib = max(rss_kib, usage.ru_maxrss)  # KiB on Linux
+            for each in [usage, *reap_orphans()]:
+                cpu += each.ru_utime + each.ru_stime
+                rss_kib = max(rss_kib, each.ru_maxrss)  # KiB on Linux
             if process.returncode:
                 tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
                 sys.exit(f"{command[0]} failed (exit {process.returncode}):\n{tail}")
@@ -413,7 +448,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median is shown")
     parser.add_argument("--only", default="bookpress,pandoc,raw", help="tools, comma-separated")
     parser.add_argument("--warm", action="store_true", help=f"keep bookpress's {CACHE_DIR} between runs")
-    parser.add_argument("--jobs", type=int, help="passed to bookpress build --jobs, once it has one")
+    parser.add_argument(
+        "--jobs", type=int, help="passed to bookpress build --jobs (its default: one per core)"
+    )
     parser.add_argument("--epub", action="store_true", help="also time the EPUB: bookpress vs pandoc")
     parser.add_argument("--help-time", action="store_true", help="also time bookpress --help")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (PDFs, logs)")
@@ -441,6 +478,7 @@ def main(argv: list[str]) -> None:
         raw_one(argv[1:])
         return
     args = parse(argv)
+    adopt_orphans()
     check_jobs(args.jobs)
     if "pandoc" in args.tools or args.epub:
         pandoc_path()
@@ -479,7 +517,8 @@ def run_all(args: argparse.Namespace, work: Path) -> None:
     print(f"corpus: {origin}")
     print(f"volume {volume.number} ({volume.title}): {len(volume.chapters)} chapters")
     print(f"{os.cpu_count()} cores; {versions()}")
-    print(f"median of {args.repeat} interleaved run(s) per tool; bookpress {mode}\n")
+    jobs = f"--jobs {args.jobs}" if args.jobs else "its default --jobs"
+    print(f"median of {args.repeat} interleaved run(s) per tool; bookpress {mode}, {jobs}\n")
     label = dict(TOOLS, bookpress=f"bookpress ({mode})")
     print("Print PDF\n")
     print(report(bench_pdf(bench, args.tools, args.repeat), label), flush=True)
