@@ -435,7 +435,7 @@ def test_fetcher_serves_checked_files_only(tmp_path: Path) -> None:
 
 
 def test_notes_move_to_their_calls_and_a_second_call_keeps_the_number() -> None:
-    from bookpress.renderers.pdf_html import inline_footnotes, note_css
+    from bookpress.renderers.pdf_html import inline_footnotes
 
     fragment = (
         '<p>Erst<a class="noteref" id="c-fnref-1" href="#c-fn-1" role="doc-noteref" '
@@ -450,7 +450,6 @@ def test_notes_move_to_their_calls_and_a_second_call_keeps_the_number() -> None:
         "Die <em>Notiz</em>.<br/>Zweiter Absatz.</span> dann"
         '<span class="noteref-repeat">1</span>.</p>'
     ) in result
-    assert note_css({"c-fn-1"}) == '[data-notes~="c-fn-1"] { widows: 1; orphans: 1; }\n'
 
 
 def test_print_text_is_set_in_black_ink_only(printed: dict[int, bytes], screen: bytes) -> None:

@@ -236,12 +236,6 @@ def test_lang_is_escaped_in_the_preview(hostile_book) -> None:
     assert [s.get("src") for s in scripts] == ["/__bookpress/preview.js"]
 
 
-def test_footnote_ids_cannot_leave_their_css_string() -> None:
-    css = pdf_html.note_css({'x"] { display: none } [a="'})
-    assert css.count('"') == 2 and "{ display" not in css
-    assert pdf_html.note_css({"c-fn-1"}) == '[data-notes~="c-fn-1"] { widows: 1; orphans: 1; }\n'
-
-
 # ------------------------------------------------------------------ bounded time
 
 HUGE = 100_000

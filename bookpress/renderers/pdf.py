@@ -184,12 +184,8 @@ def render(
     try:
         with _errors_stop_the_build():
             document = _layout(setup, source, css)
-            misplaced = misplaced_footnotes(document)
-            if misplaced:
-                css.append((setup.base_url, pdf_html.note_css(misplaced)))
-                document = _layout(setup, source, css)
-                for note in sorted(misplaced_footnotes(document)):
-                    LOG.warning("footnote %s is not on the page of its call", note)
+            for note in sorted(misplaced_footnotes(document)):
+                LOG.warning("footnote %s is not on the page of its call", note)
             if profile.check_images:
                 check_images(document, root=book.root)
             data = _write(document, setup)
@@ -420,21 +416,12 @@ def _page_of(document: Document, anchor: str) -> int:
     raise RuntimeError(f"the front matter lost the anchor {anchor}")
 
 
-class _Misplaced(Exception):
-    """Footnotes that did not land on the page of their call; the unit is laid out again."""
-
-    def __init__(self, notes: set[str]) -> None:
-        super().__init__(sorted(notes))
-        self.notes = notes
-
-
 def lay_out_unit(job: UnitJob, board: Board) -> Laid:
     """Lay out one unit of a volume's body and write it as a PDF of its own.
 
     Once paginated, the unit publishes its page count on ``board`` and takes
-    its first folio from there. Footnotes set off their call's page make one
-    more layout with :func:`.pdf_html.note_css` for their paragraphs, before
-    anything is published. With a cache, a unit laid out before publishes
+    its first folio from there. A footnote set off its call's page is
+    warned of. With a cache, a unit laid out before publishes
     its known page count at once and, if its first folio is unchanged, is
     not laid out again.
     """
@@ -470,31 +457,23 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
 def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
     setup = job.setup
     use_safer_german(setup.language)
-    css = list(setup.css)
     warnings: list[str] = []
     folio, recto = 0, False
-    for attempt in range(2):
 
-        def paginated(pages: Sequence[Any], last: bool = attempt == 1) -> int:
-            nonlocal folio, recto
-            misplaced = misplaced_on_pages(pages)
-            if misplaced and not last:
-                raise _Misplaced(misplaced)
-            warnings.extend(f"footnote {note} is not on the page of its call" for note in sorted(misplaced))
-            recto = _opens_recto(pages, job.anchor)
-            board.publish(job.index, len(pages), recto)
-            folio = board.first_folio(job.index, recto)
-            return folio - 1
+    def paginated(pages: Sequence[Any]) -> int:
+        nonlocal folio, recto
+        misplaced = misplaced_on_pages(pages)
+        warnings.extend(f"footnote {note} is not on the page of its call" for note in sorted(misplaced))
+        recto = _opens_recto(pages, job.anchor)
+        board.publish(job.index, len(pages), recto)
+        folio = board.first_folio(job.index, recto)
+        return folio - 1
 
-        try:
-            with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
-                document = _layout(setup, job.html, css)
-                if setup.profile.check_images:
-                    check_images(document, root=setup.root)
-                data = _write(document, setup)
-            break
-        except _Misplaced as misplaced:
-            css.append((setup.base_url, pdf_html.note_css(misplaced.notes)))
+    with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
+        document = _layout(setup, job.html, list(setup.css))
+        if setup.profile.check_images:
+            check_images(document, root=setup.root)
+        data = _write(document, setup)
     check_fonts(document, allowed=setup.fonts)
     return Laid(job.index, folio, len(document.pages), data, tuple(warnings)), recto
 

@@ -23,30 +23,6 @@ GENERATOR = "bookpress"
 BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", "section"}
 
 
-def note_css(notes: set[str]) -> str:
-    """CSS that lets the blocks calling ``notes`` end a page with a single line.
-
-    WeasyPrint can set a note one page after its call when widows move the
-    call's line to the next page after the note was laid out (issues #1564,
-    #2432); for those blocks alone a single last line is the lesser evil.
-    """
-    return "".join(
-        f"[data-notes~={css_string(note)}] {{ widows: 1; orphans: 1; }}\n" for note in sorted(notes)
-    )
-
-
-def css_string(value: str) -> str:
-    """``value`` as a double-quoted CSS string: anything but letters, digits, - and _ escaped.
-
-    Note ids come from the author's footnote labels; escaped, no label can end the string.
-    """
-    return (
-        '"'
-        + "".join(c if c.isascii() and (c.isalnum() or c in "-_") else f"\\{ord(c):06x}" for c in value)
-        + '"'
-    )
-
-
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
     return _page(book, volume, timestamp, profile, "\n".join([*_front(book, volume), *_units(book, volume)]))
@@ -198,7 +174,8 @@ def inline_footnotes(fragment: str) -> str:
 
 
 def _mark_block(call: etree._Element, note: str) -> None:
-    """List the note's id in ``data-notes`` of the block that holds its call."""
+    """List the note's id in ``data-notes`` of the block that holds its call (print.css
+    lets such blocks end a page with a single line)."""
     block = next((node for node in call.iterancestors() if local(node) in BLOCKS), None)
     if block is not None:
         block.set("data-notes", f"{block.get('data-notes', '')} {note}".strip())
