@@ -4,6 +4,10 @@ Exit status: 0 done, 1 a problem the author can fix (printed as
 ``file:line: message``), 2 a usage error (Click's own), 70 an internal error:
 a bug in bookpress, printed as one line ``internal error: … (please report
 it)``; ``BOOKPRESS_DEBUG=1`` prints its traceback too (:mod:`bookpress.internal`).
+
+Everything that reads or writes a book is imported inside the command that
+needs it: ``--help``, ``--version`` and shell completion then load only Click
+and this module, not Python-Markdown, lxml, Pillow or ebooklib.
 """
 
 from __future__ import annotations
@@ -19,15 +23,15 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__, internal
-from .build import BuildOptions, CheckFailed, Written, build
 from .errors import BookError
-from .lint import CODES, Finding, lint_project
 from .progress import Console, attach_logging, colour_wanted, human_size
 from .renderers import PROFILES
-from .scaffold import NewVolume
 
 if TYPE_CHECKING:
+    from .build import Written
     from .cache import Cache
+    from .lint import Finding
+    from .scaffold import NewVolume
 
 
 def _sigterm(signum: int, frame: object) -> None:
@@ -185,6 +189,8 @@ def build_command(
     written, warnings are printed (with --strict they stop it too). A volume's
     editions are replaced together, once all of them rendered.
     """
+    from .build import BuildOptions, CheckFailed, build
+
     started = time.perf_counter()
     options = BuildOptions(
         output=output or project / "output",
@@ -280,6 +286,7 @@ def backlist_command(
     the exit status is 1 if any failed.
     """
     from .backlist import Outcome, build_backlist
+    from .build import BuildOptions, CheckFailed
 
     started = time.perf_counter()
     options = BuildOptions(
@@ -363,6 +370,8 @@ def check_command(project: Path, strict: bool, output_format: str, codes: bool) 
     there are errors (with --strict, warnings too). --verbose adds information
     findings: every quote and dash the typography pass converted.
     """
+    from .lint import CODES, lint_project
+
     console = _console()
     if codes:
         for code in CODES.values():
@@ -530,6 +539,8 @@ def _volume_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _new_volume(title: str, options: dict[str, object]) -> NewVolume:
+    from .scaffold import NewVolume
+
     date = options.pop("date")
     return NewVolume(title=title, date=date.date() if date else None, **options)  # type: ignore[arg-type]
 
@@ -588,6 +599,7 @@ def watch_command(
     debounce: float,
 ) -> None:
     """Build, then rebuild the affected editions whenever a source changes."""
+    from .build import BuildOptions
     from .progress import WatchPrinter
     from .watch import watch
 

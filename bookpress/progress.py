@@ -20,13 +20,16 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import internal
-from .build import CheckFailed, Written
 from .errors import BookError
-from .lint import Finding
+
+if TYPE_CHECKING:  # the command line imports this module for --help too: keep it light
+    from .build import Written
+    from .lint import Finding
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 DELAY = 0.4  # seconds before the progress line appears: quick builds need none
@@ -224,6 +227,8 @@ class WatchPrinter:
 
     def failed(self, error: Exception) -> None:
         """Say what failed: the checks' findings, the author's problems, a write error, or a bug."""
+        from .build import CheckFailed  # only watch prints failures; it has loaded the build
+
         self._done()
         if isinstance(error, CheckFailed):
             for finding in error.findings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +26,52 @@ def test_version_and_help() -> None:
     for command in ((), ("build",), ("check",)):
         code, out, _ = run(*command, "--help")
         assert code == 0 and "Usage:" in out
+
+
+# Run in a fresh interpreter: every command's --help (and --version), then list what got imported.
+HELP_IN_A_CHILD = """
+import json, sys
+import click
+from bookpress.cli import main
+
+def paths(command, path):
+    yield path
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from paths(sub, [*path, name])
+
+shown = []
+for args in [["--version"], *([*path, "--help"] for path in paths(main, []))]:
+    try:
+        main(args, prog_name="bookpress")
+    except SystemExit as end:
+        assert end.code == 0, (args, end.code)
+    shown.append(" ".join(args))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in sys.argv[1:])
+print(json.dumps({"shown": shown, "heavy": heavy}))
+"""
+
+
+def test_help_loads_no_heavy_library() -> None:
+    # --help, --version and shell completion must answer at once: the libraries that
+    # read and render books (seconds of imports on a slow machine) load only in the
+    # commands that use them.
+    heavy = ["markdown", "lxml", "PIL", "weasyprint", "ebooklib", "pyphen", "watchdog"]
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_IN_A_CHILD, *heavy],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"--help", "build --help", "check --help", "new chapter --help", "preview --help"} <= set(
+        report["shown"]
+    )
+    assert report["heavy"] == []
 
 
 def test_build_reports_each_edition_and_a_summary(project) -> None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..model import Book, Volume
+if TYPE_CHECKING:  # the command line reads the table for its --help: keep this module light
+    from ..model import Book, Volume
 
-Render = Callable[[Book, Volume, dt.datetime], bytes]
+Render = Callable[["Book", "Volume", dt.datetime], bytes]
 
 
 @dataclass(frozen=True)
