@@ -121,7 +121,7 @@ def _block_guesses(text: Text, block: Block) -> Iterator[Finding]:
     chosen = {guess.offset: guess for guess in guesses}
     unpaired = _unpaired(block.text, chosen)
     for guess in guesses:
-        line, column = block.positions[guess.offset]
+        line, column = block.position(guess.offset)
         if guess.offset in unpaired:
             yield Finding(
                 text.path,

@@ -4,12 +4,14 @@ The linter works on the author's text, not on the XHTML, so that every finding
 points at a line and column she can jump to. Code (fenced blocks and code
 spans), HTML comments and tags, link targets and Markdown markers are masked;
 what is left of each paragraph, list item, heading or table cell is a
-:class:`Block` whose every character remembers where it came from.
+:class:`Block` that knows where each of its characters came from.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ Position = tuple[int, int]  # (line, column), both 1-based
 
 DELETED = "\0"  # a masked character that stands for nothing (a tag, a comment)
 CODE = "x"  # a masked character that stands for a word (code, URL), as in typography.py
+_KEPT = re.compile(f"[^{DELETED}]+")
 
 # Every pattern here runs in time linear in the line (or body): no two quantifiers can
 # match the same characters, runs that cannot be followed by what they end on are
@@ -38,7 +41,8 @@ _TABLE_SEPARATOR = re.compile(r"^\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])[ \t]+")
 _QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
-# Inline markup: each alternative is kept as a word ("x"), or dropped.
+# Inline markup: each alternative is kept as a word ("x"), or dropped. Each begins with a
+# character of _MARKUP_START (see _inline).
 _INLINE = re.compile(
     r"(?P<word><(?:https?|mailto):[^<>\s]*>|\[\^[^\[\]\s]+\])"
     r"|(?P<drop>!\[[^\[\]]*\]\([^()]*\)"  # an image has no text
@@ -47,14 +51,27 @@ _INLINE = re.compile(
     r"|\{[:#.][^{}]*\}"  # attribute lists
     r"|[\[\]]|\*+|(?<!\w)_+|(?<!_)_++(?!\w))"
 )
+_MARKUP_START = re.compile(r"[<\[!\]{*_]")
 
 
 @dataclass(frozen=True)
 class Block:
-    """The visible text of one paragraph, list item, heading or table cell."""
+    """The visible text of one paragraph, list item, heading or table cell.
+
+    ``text`` is made of runs, each from consecutive columns of one line (or one
+    character standing for a word or a line break): ``starts`` holds the offset in
+    ``text`` where each run begins, ``places`` where it begins in the file.
+    """
 
     text: str
-    positions: tuple[Position, ...]  # where each character of ``text`` stands in the file
+    starts: tuple[int, ...]
+    places: tuple[Position, ...]
+
+    def position(self, offset: int) -> Position:
+        """Where the character ``text[offset]`` stands in the file."""
+        run = bisect_right(self.starts, offset) - 1
+        line, column = self.places[run]
+        return line, column + offset - self.starts[run]
 
 
 @dataclass(frozen=True)
@@ -194,8 +211,10 @@ class _Blocks:
         self.masked = masked
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
-        self.text: list[str] = []
-        self.positions: list[Position] = []
+        self.text: list[str] = []  # the runs of the current block
+        self.starts: list[int] = []
+        self.places: list[Position] = []
+        self.length = 0  # of the current block's text
         self.block_lines = 0
         self.previous_quote = False
 
@@ -232,8 +251,7 @@ class _Blocks:
             self.add(number, line, start.end())
             return
         if self.text:
-            self.text.append("\n")
-            self.positions.append((number - 1, len(self.masked.get(number - 1, "")) + 1))
+            self._run("\n", number - 1, len(self.masked.get(number - 1, "")) + 1)
         self.add(number, line, 0)
 
     def _heading(self, number: int, line: str) -> bool:
@@ -270,21 +288,43 @@ class _Blocks:
         """Append line[start:] to the current block, markup masked."""
         self.block_lines += 1
         index = start
-        for match in _INLINE.finditer(line, start):
+        for match in _inline(line, start):
             self._keep(number, line, index, match.start())
             if match.group("word"):
-                self.text.append(CODE)
-                self.positions.append((number, match.start() + 1))
+                self._run(CODE, number, match.start() + 1)
             index = match.end()
         self._keep(number, line, index, len(line))
 
     def _keep(self, number: int, line: str, start: int, end: int) -> None:
-        for column in range(start, end):
-            if line[column] != DELETED:
-                self.text.append(line[column])
-                self.positions.append((number, column + 1))
+        """Append line[start:end] but its DELETED characters."""
+        for run in _KEPT.finditer(line, start, end):
+            self._run(run[0], number, run.start() + 1)
+
+    def _run(self, text: str, line: int, column: int) -> None:
+        """Append ``text``, which stands at ``column`` of ``line`` and the columns after it."""
+        self.text.append(text)
+        self.starts.append(self.length)
+        self.places.append((line, column))
+        self.length += len(text)
 
     def flush(self) -> None:
-        if "".join(self.text).strip():
-            self.blocks.append(Block("".join(self.text), tuple(self.positions)))
-        self.text, self.positions, self.block_lines = [], [], 0
+        text = "".join(self.text)
+        if text.strip():
+            self.blocks.append(Block(text, tuple(self.starts), tuple(self.places)))
+        self.text, self.starts, self.places, self.length, self.block_lines = [], [], [], 0, 0
+
+
+def _inline(line: str, start: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_INLINE.finditer(line, start)``, tried only where one can begin.
+
+    The lookbehinds of its alternatives made the engine try each of them at every
+    character; most characters of prose are none of ``_MARKUP_START``'s.
+    """
+    position = start
+    while (candidate := _MARKUP_START.search(line, position)) is not None:
+        match = _INLINE.match(line, candidate.start())
+        if match is None:
+            position = candidate.start() + 1
+        else:
+            yield match
+            position = match.end()
