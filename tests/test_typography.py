@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bookpress.typography import Guess, smarten, smarten_segments
+from bookpress.typography import _RULES, Guess, smarten, smarten_segments
 
 NB = "\u00a0"  # no-break space
 NN = "\u202f"  # narrow no-break space
@@ -265,3 +267,21 @@ def test_segment_count_is_kept() -> None:
 def test_smarten_matches_single_segment() -> None:
     text = 'Er sagte: "Das geht\'s z.B. -- 10-12 km..."'
     assert smarten(text) == smarten_segments([text])[0][0]
+
+
+# What the rules act on, and what stands next to it: digits, dots, spaces, dashes, units.
+_RULE_TEXT = st.lists(
+    st.sampled_from(
+        [*"0123456789 .,-–—§%‰'\"xzBdhaSkm\u00a0\u202f", "Dr", "ca", "Chr", "Mai", "Jan", "Zt", "€", "\n"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_RULE_TEXT)
+def test_a_rule_skips_only_texts_it_cannot_match(text: str) -> None:
+    # A rule's `needs` lets the pass skip a text: it must be in every match of the rule.
+    for rule in _RULES:
+        if rule.needs is not None and rule.pattern.search(text):
+            assert rule.needs.search(text), (rule.pattern.pattern, text)
