@@ -21,6 +21,7 @@ _NOTE_DEFINITION = re.compile(rf"^{_CONTAINER}*+[ \t]*+\[\^([^\]\s]{{1,200}})\]:
 _DOUBLE_SPACE = re.compile(r"(?<=[^\s\0]) {2,}(?=[^\s\0])")
 _OPENING = {typography.DQ_OPEN: typography.DQ_CLOSE, typography.SQ_OPEN: typography.SQ_CLOSE}
 _CLOSING = {close: open_ for open_, close in _OPENING.items()}
+_TYPOGRAPHIC_QUOTE = re.compile(f"[{''.join(_OPENING)}{''.join(_CLOSING)}]")
 
 
 def footnotes(text: Text) -> Iterator[Finding]:
@@ -148,10 +149,12 @@ def _block_guesses(text: Text, block: Block) -> Iterator[Finding]:
 def _unpaired(source: str, chosen: dict[int, typography.Guess]) -> set[int]:
     """Offsets of guessed quotes left open at the end of the block, or closing nothing,
     or standing alone between spaces."""
-    final = [chosen[i].replacement if i in chosen else ch for i, ch in enumerate(source)]
     stacks: dict[str, list[int]] = {typography.DQ_OPEN: [], typography.SQ_OPEN: []}
     lost: set[int] = set()
-    for offset, ch in enumerate(final):
+    # Only typographic quotes and the guesses matter: the rest of the text is not visited.
+    typed = (match.start() for match in _TYPOGRAPHIC_QUOTE.finditer(source))
+    for offset in sorted({*typed, *chosen}):
+        ch = chosen[offset].replacement if offset in chosen else source[offset]
         if ch in _OPENING:
             stacks[ch].append(offset)
         elif ch in _CLOSING:
