@@ -222,18 +222,24 @@ def hyphenate(tree: etree._Element, exceptions: Exceptions) -> None:
     """
     if not exceptions:
         return
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element is tree:
+    # The texts to mark, in document order, found before any is changed. Whether an element
+    # is inside one of NO_HYPHENATION is handed down the walk (asking every element for its
+    # ancestors took a third of this pass). The tails of top-level blocks are left alone.
+    texts: list[tuple[etree._Element, str]] = []
+    outside = local(tree) in NO_HYPHENATION
+    stack = [(child, outside, True) for child in reversed(tree)]
+    while stack:
+        element, parent_blocked, top = stack.pop()
+        if not isinstance(element.tag, str):
             continue
-        if not _inside_any(element, NO_HYPHENATION):
-            _mark_words(element, "text", exceptions)
-        parent = element.getparent()
-        if parent is not tree and not _inside_any(parent, NO_HYPHENATION):
-            _mark_words(element, "tail", exceptions)
-
-
-def _inside_any(element: etree._Element, tags: set[str]) -> bool:
-    return any(local(node) in tags for node in element.iterancestors()) or local(element) in tags
+        blocked = parent_blocked or local(element) in NO_HYPHENATION
+        if not blocked:
+            texts.append((element, "text"))
+        if not top and not parent_blocked:
+            texts.append((element, "tail"))
+        stack.extend((child, blocked, False) for child in reversed(element))
+    for element, attr in texts:
+        _mark_words(element, attr, exceptions)
 
 
 def _mark_words(element: etree._Element, attr: str, exceptions: Exceptions) -> None:
