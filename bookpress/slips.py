@@ -34,6 +34,8 @@ _LINK = re.compile(r"\]\(|\]\[")
 # "[text(https://…)": the "]" forgotten; the text between is bounded, so each "[" costs little.
 _UNCLOSED = re.compile(r"\[(?!\^)[^\[\]\n]{0,300}?\((?=https?://|mailto:|#)")
 _RUN = re.compile(r"\*+|_+")
+# Every slip above holds one of these: "[" or "]", or a run of "*" or "_".
+_MARKUP = re.compile(r"[\[\]*_]")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Slip:
 
 def find(text: str) -> list[Slip]:
     """The slips in one run of text, in order of appearance."""
+    if _MARKUP.search(text) is None:  # most runs: none of the patterns below can match
+        return []
     found: list[tuple[int, Slip]] = []
     for match in _NOTE.finditer(text):
         call = match.group(0)
