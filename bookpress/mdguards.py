@@ -9,7 +9,9 @@ Python-Markdown. :class:`Bounded` is an extension that
   budget per chapter (a link beyond it stays text and is reported);
 * bounds the footnote-call pattern, which rescanned from every ``[^``;
 * collects :mod:`bookpress.slips` after the inline pass and before escapes
-  are undone, so that ``\\*`` is not mistaken for a literal asterisk.
+  are undone, so that ``\\*`` is not mistaken for a literal asterisk;
+* lets the inline pass return at once from a text none of its patterns
+  matches (most of the text of an essay), instead of trying them one by one.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class Bounded(markdown.Extension):
                 processor.getLink = self._bounded_target(processor.getLink)
         # After the inline pass (20) and before escapes are undone (unescape, 0).
         md.treeprocessors.register(_Leftovers(self), "bookpress-leftovers", 5)
+        _skip_plain_text(md)
 
     def _bounded_target(self, original: Callable) -> Callable:
         def get_link(data: str, index: int) -> tuple[str, str | None, int, bool]:
@@ -73,6 +76,28 @@ class Bounded(markdown.Extension):
             return href, title, end + index, handled
 
         return get_link
+
+
+def _skip_plain_text(md: markdown.Markdown) -> None:
+    """Make the inline pass return a text at once when none of its patterns matches in it.
+
+    Python-Markdown tries its inline patterns on a text one by one, each through a few
+    layers of Python (about 7 µs a pattern: most of the pass), and a text none of
+    them matches comes back unchanged. Searching it with every pattern's own expression
+    first gives the same answer in C.
+    """
+    inline = md.treeprocessors["inline"]
+    handle = inline._InlineProcessor__handleInline  # what InlineProcessor.run calls
+    expressions: list[re.Pattern[str]] = []
+
+    def handle_inline(data: str, pattern_index: int = 0) -> str:
+        if not expressions:  # read when the extensions have registered all their patterns
+            expressions.extend(pattern.getCompiledRegExp() for pattern in md.inlinePatterns)
+        if not any(expression.search(data) for expression in expressions[pattern_index:]):
+            return data
+        return handle(data, pattern_index)
+
+    inline._InlineProcessor__handleInline = handle_inline
 
 
 def _link_text(data: str, index: int) -> tuple[str, int, bool]:
