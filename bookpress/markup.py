@@ -294,24 +294,39 @@ def _inside(folder: Path, reference: str, root: Path) -> Path | None:
 def _links(tree: etree._Element, source: Source, problems: Collector) -> None:
     ids = {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
     where = Locator(source)
+    # What each link is looked for by, kept until a link is wrong: the search for its line
+    # goes on from where the links before it were found. (Searching for every link, the
+    # footnote calls among them, read each chapter hundreds of times.)
+    passed: list[tuple[str, ...]] = []
+
+    def line(*needles: str) -> int | None:
+        for earlier in passed:
+            where.line(*earlier)
+        passed.clear()
+        return where.line(*needles)
+
     for link in tree.iter(f"{{{XHTML}}}a"):
         href = link.get("href")
         if href is None or sanitise.web_address(href):
             continue
         # The href as typed may hold entities; the link text finds the line then.
         text = xhtml.text_of(link)[:40]
-        line = where.line(href, f"[{text}]", f">{text}<")
+        needles = (href, f"[{text}]", f">{text}<")
         if href.startswith("#") and not any(sanitise.shown(char) != char for char in href):
             if href[1:] not in ids:
                 problems.add(
-                    f"link target '{href}' does not exist in this chapter", file=source.path, line=line
+                    f"link target '{href}' does not exist in this chapter",
+                    file=source.path,
+                    line=line(*needles),
                 )
+            else:
+                passed.append(needles)
             continue
         problems.add(
             f"link '{sanitise.shown(href)}' must be a web address (https://…) or a heading in this "
             "chapter (#…); files and other schemes are not allowed",
             file=source.path,
-            line=line,
+            line=line(*needles),
         )
 
 
