@@ -126,8 +126,9 @@ class _Rule(NamedTuple):
     ``needs`` finds something that every match of ``pattern`` contains, and that most
     texts lack: a text without it is not scanned with ``pattern``. The leading lookbehinds
     make the engine try a pattern at every character; ``needs`` begins with a character
-    the engine skips to at C speed. (Skipping took the rules from most of this pass's
-    time to a small part of it.)
+    the engine skips to at C speed, a rare one where it can (its context then follows
+    as a lookbehind). Skipping took the rules from most of this pass's time to a small
+    part of it.
     """
 
     pattern: re.Pattern[str]
@@ -179,7 +180,7 @@ _RULES: list[_Rule] = [
     _Rule(
         re.compile(r"(?<=\S)[ \u00a0](?P<dash>-{1,3})(?=\s)"),
         _const(NBSP + EN_DASH),
-        needs=re.compile(r"[ \u00a0]-"),
+        needs=re.compile(r"-(?<=[ \u00a0]-)"),
     ),
     _Rule(
         re.compile(r"(?<=\S) (?=[\u2013\u2014]\s)"),
@@ -191,7 +192,7 @@ _RULES: list[_Rule] = [
     _Rule(
         re.compile(r"(?<![\w.,…-])(?!0\d)(\d+(?:[.,]\d+)*)(?P<dash>--?)(\d+(?:[.,]\d+)*)(?![\w-]|[.,]\d)"),
         lambda m: m[1] + EN_DASH + m[3],
-        needs=re.compile(r"\d-"),
+        needs=re.compile(r"-(?<=\d-)"),
     ),
     _Rule(
         re.compile(r"(?<![\w.…])(?:" + "|".join(map(_abbreviation, _ABBREVIATIONS)) + ")"),
@@ -201,24 +202,24 @@ _RULES: list[_Rule] = [
     _Rule(
         re.compile(rf"(?<![\w.…-])(?:{_TITLES})\. (?=[\w§])"),
         lambda m: m[0][:-1] + NBSP,
-        needs=re.compile(rf"(?:{_TITLES})\. "),
+        needs=re.compile(r"\. (?:" + "|".join(rf"(?<={title}\. )" for title in _TITLES.split("|")) + ")"),
     ),
     _Rule(re.compile(r"(?<=§) (?=\d)"), _const(NBSP), needs=re.compile("§ ")),
     _Rule(re.compile(r"(?<=\d) (?=[%‰](?!\w))"), _const(NNBSP), needs=re.compile(r"\d [%‰]")),
     _Rule(
         re.compile(rf"(?<=\d) (?=(?:{'|'.join(_UNITS)})(?!\w))"),
         _const(NBSP),
-        needs=re.compile(r"\d "),
+        needs=re.compile(r" (?<=\d )"),
     ),
     _Rule(
         re.compile(rf"(?<![\d.…])(\d{{1,2}}\.) (?=(?:{_MONTHS})(?!\w))"),
         lambda m: m[1] + NBSP,
-        needs=re.compile(r"\d\. "),
+        needs=re.compile(r"\. (?<=\d\. )"),
     ),
     _Rule(
         re.compile(r"(?<![\d.,…])\d{1,3}(?: \d{3})+(?!\d)"),
         lambda m: m[0].replace(" ", NNBSP),
-        needs=re.compile(r"\d \d"),
+        needs=re.compile(r" (?<=\d )\d"),
     ),
 ]
 
