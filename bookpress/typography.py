@@ -370,16 +370,21 @@ def smarten_segments(
         pos += len(seg)
     protected = _protected_spans(segments, bounds, frozen)
     joined = "".join(segments)
-    ctx = list(joined)
-    for a, b in protected:
-        ctx[a:b] = _PLACEHOLDER * (b - a)
-    guesses = _quote_pass(ctx)
-    quoted = list(joined)
-    for g in guesses:
-        quoted[g.offset] = g.replacement
-    out = ["".join(quoted[a:b]) if i not in frozen else segments[i] for i, (a, b) in enumerate(bounds)]
-    edits = _collect_edits("".join(ctx), protected)
-    out = _apply(out, bounds, edits, frozen)
+    if protected or _QUOTE_CHARS.search(joined):
+        ctx = list(joined)
+        for a, b in protected:
+            ctx[a:b] = _PLACEHOLDER * (b - a)
+        guesses = _quote_pass(ctx)
+        quoted = list(joined)
+        for g in guesses:
+            quoted[g.offset] = g.replacement
+        out = ["".join(quoted[a:b]) if i not in frozen else segments[i] for i, (a, b) in enumerate(bounds)]
+        context = "".join(ctx)
+    else:  # nothing to leave alone and no quote: the rules read the text as it is
+        guesses, out, context = [], list(segments), joined
+    edits = _collect_edits(context, protected)
+    if edits:
+        out = _apply(out, bounds, edits, frozen)
     guesses += [edit.guess for edit in edits if edit.guess]
     return out, sorted(guesses, key=lambda g: g.offset)
 

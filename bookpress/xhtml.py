@@ -201,14 +201,16 @@ def smarten(tree: etree._Element) -> None:
             if isinstance(child.tag, str):
                 stack.append(("enter", child, inner))
     for run in runs:
-        slots = [(el, attr, frozen) for el, attr, frozen in run if getattr(el, attr)]
+        # Each text is read from the tree once, and written back only if the pass changed it.
+        slots = [(el, attr, frozen, text) for el, attr, frozen in run if (text := getattr(el, attr))]
         if not slots:
             continue
-        segments = [getattr(el, attr) for el, attr, _ in slots]
-        frozen = frozenset(i for i, (_, _, f) in enumerate(slots) if f)
+        segments = [text for *_, text in slots]
+        frozen = frozenset(i for i, (_, _, f, _) in enumerate(slots) if f)
         done, _ = typography.smarten_segments(segments, frozen=frozen)
-        for (el, attr, _), text in zip(slots, done, strict=True):
-            setattr(el, attr, text)
+        for (el, attr, _, old), text in zip(slots, done, strict=True):
+            if text != old:
+                setattr(el, attr, text)
 
 
 def hyphenate(tree: etree._Element, exceptions: Exceptions) -> None:
