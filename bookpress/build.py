@@ -102,16 +102,17 @@ def build(
         unchanged = up_to_date(root, options, on_finding=on_finding, on_written=on_written)
         if unchanged is not None:
             return unchanged
-    on_step("reading the manuscript and running the checks")
-    report = checked_report(root, strict=options.strict, on_finding=on_finding)
-    book = report.book
-    assert book is not None
-    volumes = select_volumes(book, options.volumes)
     profiles = select_profiles(options.formats, options.profiles)
-    warnings: list[str] = []  # what rendering warned of, to be told again when nothing changed
-    with claimed(options.output, on_wait=on_wait), heard_warnings(warnings):
-        making = runner_for(options, profiles)
-        with making if runner is None else nullcontext(runner) as run:
+    # The workers start (and load the renderers) while this process runs the checks.
+    making = runner_for(options, profiles)
+    with making if runner is None else nullcontext(runner) as run:
+        on_step("reading the manuscript and running the checks")
+        report = checked_report(root, strict=options.strict, on_finding=on_finding)
+        book = report.book
+        assert book is not None
+        volumes = select_volumes(book, options.volumes)
+        warnings: list[str] = []  # what rendering warned of, to be told again when nothing changed
+        with claimed(options.output, on_wait=on_wait), heard_warnings(warnings):
             # Everything is started first, so the workers never wait for the next volume.
             started = start_book(run, book, volumes, profiles)
             written = collect(started, options.output, on_written=on_written, on_step=on_step)

@@ -130,6 +130,9 @@ class LocalPool:
         )
         self._manager: Any = None
         self._context = context
+        # Start the workers now, so that they load while the caller is still busy.
+        for _ in range(workers):
+            self.executor.submit(os.getpid)
 
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
         plan = _in_units(book, volume, profile, timestamp, cache=self.cache)
