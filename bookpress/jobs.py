@@ -119,18 +119,18 @@ class LocalPool:
     """Jobs in worker processes on this machine; print editions split into their units."""
 
     def __init__(self, workers: int, *, cache: bool = False) -> None:
-        # forkserver: workers start from a clean process that has loaded the
-        # renderers once, not from a copy of this one and its threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["bookpress.renderers.pdf", "bookpress.renderers.epub"])
+        # spawn: each worker is a fresh interpreter, not a copy of this process and its
+        # threads; unlike a forkserver it keeps no state that a fork of this process
+        # (a test runner, a program using bookpress) would inherit without owning it.
+        context = multiprocessing.get_context("spawn")
         self.workers = workers
         self.cache = cache
         self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
+            max_workers=workers, mp_context=context, initializer=_worker_start
         )
         self._manager: Any = None
         self._context = context
-        # Start the workers now, so that they load while the caller is still busy.
+        # Start the workers now, so that they load the renderers while the caller is still busy.
         for _ in range(workers):
             self.executor.submit(os.getpid)
 
@@ -156,10 +156,12 @@ class LocalPool:
             self._manager.shutdown()
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Ctrl-C reaches every process of the terminal; the parent stops the build, and its
-    workers end with it instead of printing tracebacks of their own."""
+def _worker_start() -> None:
+    """Load the renderers once per worker. Ctrl-C reaches every process of the terminal;
+    the parent stops the build, and its workers end with it instead of printing
+    tracebacks of their own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .renderers import epub, pdf  # noqa: F401
 
 
 def _results(futures: list[Future[Any]]) -> list[Any]:
