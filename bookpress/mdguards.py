@@ -84,23 +84,40 @@ def _skip_plain_text(md: markdown.Markdown) -> None:
     Python-Markdown tries its inline patterns on a text one by one, each through a few
     layers of Python (about 7 µs a pattern: most of the pass), and a text none of
     them matches comes back unchanged. Searching it with every pattern's own expression
-    first gives the same answer in C; a text one of them matches starts its pass at the
-    first pattern that matches in it, since those before it would leave the text as it is.
+    first gives the same answer in C (for the two expressions in ``_HOLDS``, looking for
+    the character every one of their matches holds); a text one of them may match starts
+    its pass at that pattern, since those before it would leave the text as it is.
     """
     inline = md.treeprocessors["inline"]
     handle = inline._InlineProcessor__handleInline  # what InlineProcessor.run calls
-    expressions: list[re.Pattern[str]] = []
+    checks: list[Callable[[str], object]] = []
 
     def handle_inline(data: str, pattern_index: int = 0) -> str:
-        if not expressions:  # read when the extensions have registered all their patterns
-            expressions.extend(pattern.getCompiledRegExp() for pattern in md.inlinePatterns)
-        for index in range(pattern_index, len(expressions)):
-            if expressions[index].search(data):
+        if not checks:  # read when the extensions have registered all their patterns
+            checks.extend(_may_match(pattern.getCompiledRegExp()) for pattern in md.inlinePatterns)
+        for index in range(pattern_index, len(checks)):
+            if checks[index](data):
                 # The patterns before it match nothing here: the pass may start at this one.
                 return handle(data, index)
         return data
 
     inline._InlineProcessor__handleInline = handle_inline
+
+
+# Python-Markdown's expressions that begin with a lookbehind, tried at every character,
+# and a character each of their matches holds: a text without it cannot match.
+_HOLDS = {
+    r"(?<!\!)\[": "[",  # links and references
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": "`",  # code spans: a backtick, or backslashes before one
+}
+
+
+def _may_match(expression: re.Pattern[str]) -> Callable[[str], object]:
+    """A test that is true for every text ``expression`` matches in (and few others)."""
+    held = _HOLDS.get(expression.pattern)
+    if held is None:
+        return expression.search
+    return lambda data: held in data
 
 
 def _link_text(data: str, index: int) -> tuple[str, int, bool]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from bookpress import mdguards
 from bookpress.errors import Collector
 from bookpress.manuscript import Source
 from bookpress.markup import Converter
@@ -121,3 +125,12 @@ def test_image_paths_become_project_relative_figures(tmp_path: Path) -> None:
     figure = tree(doc).find("h:figure", NS)
     assert figure.find("h:img", NS).get("src") == "images/bild.svg"
     assert figure.find("h:figcaption", NS).text == "Die Legende"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["[", "!", "`", "\\", "x", " ", "]", "\n"]), max_size=12).map("".join))
+def test_the_inline_shortcut_skips_only_texts_a_pattern_cannot_match(text: str) -> None:
+    # The inline pass skips a pattern whose held character is not in a text (mdguards._HOLDS).
+    for expression, held in mdguards._HOLDS.items():
+        if re.search(expression, text):
+            assert held in text, (expression, text)
