@@ -242,7 +242,9 @@ def _draw_network(image: Image.Image, band: Box, seed: str, colour: RGB) -> None
     # Only the band (with a blank margin) is reduced and painted: reducing the whole mask
     # took most of the time an EPUB took. The margin is wider than the nodes and lines
     # reach out of the band plus what the filter reads around a pixel, so every pixel is
-    # the same as from the whole mask. (resize(box=…) is not: it rounds differently.)
+    # the same as from the whole mask. (resize(box=…) is not: it rounds differently. Nor
+    # is an image over about twice as tall as wide: Pillow reduces those in the other
+    # order. Neither the band nor the whole mask of a 1600 x 2560 cover is one.)
     box = (
         max(left - MOTIF_MARGIN, 0),
         max(top - MOTIF_MARGIN, 0),
