@@ -168,22 +168,29 @@ def _second_parts() -> str:
     return r"\." + _ABBR_SPACE + "(?:" + "|".join(map(re.escape, seconds)) + r")\."
 
 
+def _first_letters() -> str:
+    """The first letters of the abbreviations, in both cases: "aAdDiI…"."""
+    return "".join(sorted({case(parts[0]) for parts in _ABBREVIATIONS for case in (str.lower, str.upper)}))
+
+
 def _const(text: str) -> Callable[[re.Match[str]], str]:
     """A replacement that ignores the match."""
     return lambda m: text
 
 
 # Lookbehinds treat … like a dot, so that turning ... into … never enables another rule.
+# A pattern starts with the character it replaces where it can, its context before that
+# following as a lookbehind: the engine skips to that character at C speed.
 _RULES: list[_Rule] = [
     _Rule(re.compile(r"\.\.\.|\. \. \."), _const(ELLIPSIS)),
     # The space before a Gedankenstrich must not break, or a line would start with it.
     _Rule(
-        re.compile(r"(?<=\S)[ \u00a0](?P<dash>-{1,3})(?=\s)"),
+        re.compile(r"[ \u00a0](?<=\S[ \u00a0])(?P<dash>-{1,3})(?=\s)"),
         _const(NBSP + EN_DASH),
         needs=re.compile(r"-(?<=[ \u00a0]-)"),
     ),
     _Rule(
-        re.compile(r"(?<=\S) (?=[\u2013\u2014]\s)"),
+        re.compile(r" (?<=\S )(?=[\u2013\u2014]\s)"),
         _const(NBSP),
         needs=re.compile(r" [\u2013\u2014]"),
     ),
@@ -195,7 +202,10 @@ _RULES: list[_Rule] = [
         needs=re.compile(r"-(?<=\d-)"),
     ),
     _Rule(
-        re.compile(r"(?<![\w.…])(?:" + "|".join(map(_abbreviation, _ABBREVIATIONS)) + ")"),
+        # Only a word start with the first letter of an abbreviation and a dot is looked at.
+        re.compile(
+            rf"(?=[{_first_letters()}]\.)(?<![\w.…])(?:" + "|".join(map(_abbreviation, _ABBREVIATIONS)) + ")"
+        ),
         lambda m: re.sub(rf"\.{_ABBR_SPACE}(?=\w)", "." + NNBSP, m[0]),
         needs=re.compile(_second_parts()),
     ),
@@ -204,12 +214,11 @@ _RULES: list[_Rule] = [
         lambda m: m[0][:-1] + NBSP,
         needs=re.compile(r"\. (?:" + "|".join(rf"(?<={title}\. )" for title in _TITLES.split("|")) + ")"),
     ),
-    _Rule(re.compile(r"(?<=§) (?=\d)"), _const(NBSP), needs=re.compile("§ ")),
-    _Rule(re.compile(r"(?<=\d) (?=[%‰](?!\w))"), _const(NNBSP), needs=re.compile(r"\d [%‰]")),
+    _Rule(re.compile(r" (?<=§ )(?=\d)"), _const(NBSP), needs=re.compile("§ ")),
+    _Rule(re.compile(r" (?<=\d )(?=[%‰](?!\w))"), _const(NNBSP), needs=re.compile(r"\d [%‰]")),
     _Rule(
-        re.compile(rf"(?<=\d) (?=(?:{'|'.join(_UNITS)})(?!\w))"),
+        re.compile(rf" (?<=\d )(?=(?:{'|'.join(_UNITS)})(?!\w))"),
         _const(NBSP),
-        needs=re.compile(r" (?<=\d )"),
     ),
     _Rule(
         re.compile(rf"(?<![\d.…])(\d{{1,2}}\.) (?=(?:{_MONTHS})(?!\w))"),
