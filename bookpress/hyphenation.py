@@ -44,9 +44,12 @@ class Exceptions:
         for entry in entries:
             word, points = parse_entry(entry)
             self._words[word.lower()] = points
+        # The lookahead for a first letter comes first: it rules out most characters at
+        # once, where the lookbehind and then every word would be tried at each of them.
+        firsts = "".join(sorted({re.escape(word[0]) for word in self._words}))
         self._pattern = (
             re.compile(
-                r"(?<!\w)("
+                rf"(?=[{firsts}])(?<!\w)("
                 + "|".join(re.escape(word) for word in sorted(self._words, key=len, reverse=True))
                 + r")(?!\w)",
                 re.IGNORECASE,
