@@ -119,6 +119,8 @@ def typographic_guesses(text: Text) -> Iterator[Finding]:
 
 def _block_guesses(text: Text, block: Block) -> Iterator[Finding]:
     _, guesses = typography.smarten_segments([block.text])
+    if not guesses:  # most paragraphs: nothing to report, nothing to pair
+        return
     chosen = {guess.offset: guess for guess in guesses}
     unpaired = _unpaired(block.text, chosen)
     for guess in guesses:
