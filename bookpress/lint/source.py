@@ -179,6 +179,8 @@ def _mask_code_spans(line: str) -> str:
 
     One pass over the runs (CommonMark's rule); a run without a partner stays literal.
     """
+    if "`" not in line:  # most lines
+        return line
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
     later: dict[int, list[int]] = {}  # run length -> indices of runs, last first
     for index in reversed(range(len(runs))):
