@@ -50,6 +50,7 @@ PACKAGES = (
     "ebooklib",
     "lxml",
     "markdown",
+    "uharfbuzz",
 )
 
 Versions = tuple[tuple[str, str], ...]

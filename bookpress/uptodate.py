@@ -33,7 +33,18 @@ from .errors import BookError
 from .gate import MAX_IMAGE_BYTES, Gate, Where
 
 WATCHED_FOLDERS = ("manuscript", "styles")  # where a new file can change the book
-LIBRARIES = ("weasyprint", "pydyf", "pyphen", "pikepdf", "ebooklib", "markdown", "lxml", "pillow", "tinycss2")
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "pyphen",
+    "pikepdf",
+    "ebooklib",
+    "markdown",
+    "lxml",
+    "pillow",
+    "tinycss2",
+    "uharfbuzz",
+)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from PIL import Image, ImageChops
 
 from bookpress.assets import FONT_TYPES
 from bookpress.build import timestamp
-from bookpress.cache import Cache
 from bookpress.loader import load_book
 from bookpress.renderers import PROFILES, pdf_fonts, pdf_join
 from conftest import copy_project, replace_in
@@ -61,7 +60,6 @@ def _joined(root: Path) -> Joined:
         shared = PROFILES["print"].render(book, book.volumes[0], timestamp(book.volumes[0]))
     (arguments,) = calls
     fonts = arguments.pop("fonts")
-    arguments.pop("cache")
     return Joined(arguments, fonts, shared, join(**arguments))
 
 
@@ -155,7 +153,7 @@ def test_joining_again_gives_the_same_bytes(joined: Joined) -> None:
 
 
 def test_the_shared_subsets_keep_the_font_files_timestamps(joined: Joined) -> None:
-    """fontTools would stamp a saved font with the time of saving; the book's date is the files'."""
+    """A subset keeps its font file's timestamp, never the time it was cut: the book's date is the files'."""
     stamps = {
         TTFont(io.BytesIO(data))["name"].getDebugName(6): TTFont(io.BytesIO(data))["head"].modified
         for data in joined.fonts.values()
@@ -164,20 +162,6 @@ def test_the_shared_subsets_keep_the_font_files_timestamps(joined: Joined) -> No
         for name, (objgen,) in programs(joined.shared).items():
             font = TTFont(io.BytesIO(document.get_object(objgen).read_bytes()))
             assert font["head"].modified == stamps[name]
-
-
-def test_the_cache_keeps_each_subset_and_gives_the_same_bytes(joined: Joined, tmp_path: Path) -> None:
-    cache = Cache(tmp_path)
-    first = pdf_join.join(**joined.parts, fonts=joined.fonts, cache=cache)
-    stored = sorted(path.name for path in cache.path.rglob("*") if path.is_file() and len(path.name) == 64)
-    several = [face for face, streams in programs(joined.unshared).items() if len(streams) > 1]
-    assert len(stored) == len(several) == 3  # a face with one program anyway keeps it
-    calls: list[object] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_fonts, "cut_subset", lambda *arguments: calls.append(arguments))
-        second = pdf_join.join(**joined.parts, fonts=joined.fonts, cache=cache)
-    assert first == second == joined.shared
-    assert calls == []
 
 
 def test_the_print_edition_passes_the_books_font_files(joined: Joined) -> None:

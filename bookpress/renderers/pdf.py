@@ -405,7 +405,6 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             for name, data in setup.resources.items()
             if PurePosixPath(name).suffix.lower() in FONT_TYPES
         },
-        cache=Cache(setup.cache_root) if setup.cache_root is not None else None,
     )
 
 

@@ -20,7 +20,7 @@ any part uses can stand in for all of them, while each font keeps its own
 2. It matches each program to one of the book's font files by PostScript
    name (name ID 6, else the CFF font name). A name that no file has, or
    that two different files have, matches nothing.
-3. For each face it cuts one subset of the font file with fontTools: the
+3. For each face it cuts one subset of the font file with HarfBuzz: the
    union of the glyph ids, original ids kept, ``.notdef`` kept with its
    outline, subroutines flattened, hinting and layout tables dropped (as
    WeasyPrint does).
@@ -32,16 +32,16 @@ any part uses can stand in for all of them, while each font keeps its own
    its whole face alone.
 5. It stores the subset once and points every matched font descriptor at it.
 
-fontTools does the subsetting: it is the maintained Python library made for
-it, WeasyPrint depends on it already, and its output is deterministic (with
-the timestamp of ``head`` left as it is). Cutting a subset takes most of a
-second per face, so with a :class:`~bookpress.cache.Cache` it is kept under
-the font file's digest and the glyph ids.
+HarfBuzz's subsetter (through uharfbuzz, its maintained Python binding)
+cuts the subsets: it is the one WeasyPrint cuts each part's subsets with, it
+keeps the font file's ``head`` timestamp, its output is deterministic, and it
+takes about 10 ms for a face of Linux Libertine where fontTools' subsetter
+takes 2 s. fontTools reads the outlines where bytes alone cannot prove two
+glyphs the same.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import struct
@@ -49,13 +49,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import fontTools
 import pikepdf
-from fontTools import subset
+import uharfbuzz
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
-
-from ..cache import Cache
 
 LOG = logging.getLogger("bookpress")
 
@@ -80,7 +77,7 @@ class Program:
     glyphs: set[int] = field(default_factory=set)
 
 
-def share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[str, bytes], *, cache: Cache | None = None) -> None:
+def share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[str, bytes]) -> None:
     """Give each face of ``fonts`` (path → bytes of the book's font files) one program in ``pdf``."""
     programs = embedded_programs(pdf)
     if len(programs) < 2:
@@ -94,7 +91,7 @@ def share_font_programs(pdf: pikepdf.Pdf, fonts: Mapping[str, bytes], *, cache: 
     for name in sorted(faces):
         members = faces[name]
         if len(members) > 1:
-            _share(pdf, name, sources[name], members, cache)
+            _share(pdf, name, sources[name], members)
 
 
 def embedded_programs(pdf: pikepdf.Pdf) -> list[Program]:
@@ -233,10 +230,9 @@ def _share(
     name: str,
     source: Source,
     members: list[tuple[Program, Outlines]],
-    cache: Cache | None,
 ) -> None:
     glyphs = sorted(set().union(*(program.glyphs for program, _ in members)))
-    data = merged_subset(source.data, glyphs, cache)
+    data = cut_subset(source.data, glyphs)
     merged = _outlines(data) if data is not None else None
     if merged is None:
         LOG.debug("the font %s (%s) could not be subset: its programs are not shared", name, source.path)
@@ -256,45 +252,23 @@ def _share(
             descriptor[key] = stream
 
 
-def merged_subset(data: bytes, glyphs: list[int], cache: Cache | None) -> bytes | None:
-    """A subset of the font ``data`` with the glyph ids ``glyphs`` (sorted), from the cache if there."""
-    key = ""
-    if cache is not None:
-        ids = " ".join(map(str, glyphs))
-        key = cache.key("pdf font subset", fontTools.version, hashlib.sha256(data).hexdigest(), ids)
-        known = cache.get(key)
-        if known is not None:
-            return known
-    made = cut_subset(data, glyphs)
-    if made is not None and cache is not None:
-        cache.put(key, made)
-    return made
-
-
 def cut_subset(data: bytes, glyphs: list[int]) -> bytes | None:
     """The subset of the font ``data`` for these glyph ids, with WeasyPrint's options; None on failure."""
-    options = subset.Options()
-    options.retain_gids = True  # the ids in the PDF's text and /W are the font file's
-    options.notdef_outline = True  # as HarfBuzz keeps it for CFF fonts
-    options.desubroutinize = True
-    options.hinting = False
-    options.ignore_missing_glyphs = True
-    options.drop_tables += list(UNUSED_TABLES)
+    subset = uharfbuzz.SubsetInput()
+    subset.glyph_set.update(glyphs)
+    flags = uharfbuzz.SubsetFlags
+    # The ids in the PDF's text and /W are the font file's; .notdef keeps its
+    # outline, as HarfBuzz keeps it for WeasyPrint's CFF subsets.
+    subset.flags = flags.RETAIN_GIDS | flags.NOTDEF_OUTLINE | flags.DESUBROUTINIZE | flags.NO_HINTING
+    subset.sets(uharfbuzz.SubsetInputSets.DROP_TABLE_TAG).update(
+        int.from_bytes(tag.encode("ascii"), "big") for tag in UNUSED_TABLES
+    )
     try:
-        font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
-        for tag in UNUSED_TABLES:
-            if tag in font:
-                del font[tag]  # before subsetting, which would read them
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=glyphs)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.flavor = None
-        font.save(buffer)
-    except Exception:  # a font fontTools cannot subset keeps its programs
-        LOG.debug("fontTools could not subset a font", exc_info=True)
+        made = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob(data)), subset)
+    except Exception:  # HarfBuzz refuses a font it cannot read: the face keeps its programs
+        LOG.debug("HarfBuzz could not subset a font", exc_info=True)
         return None
-    return buffer.getvalue()
+    return made.blob.data if made is not None and made.blob.data else None
 
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, OutlineItem
 
-from ..cache import Cache
 from .pdf_fonts import share_font_programs
 
 
@@ -46,20 +45,19 @@ def join(
     units: list[Part],
     identifier: str,
     fonts: Mapping[str, bytes] | None = None,
-    cache: Cache | None = None,
 ) -> bytes:
     """The volume's PDF: ``front_pages`` pages of ``front``, then the units in order.
 
     ``blank`` is the index of a blank page in ``front`` to put between units;
     the document information, language and identifier come from ``front``.
     ``fonts`` (path → bytes of the book's font files) lets the parts share one
-    subset of each face, kept in ``cache`` if given; without them each part
+    subset of each face; without them each part
     keeps its own.
     """
     with warnings.catch_warnings():
         # pikepdf warns that extend() leaves named destinations behind: they are written below.
         warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-        return _join(front, front_pages, blank, units, identifier, fonts or {}, cache)
+        return _join(front, front_pages, blank, units, identifier, fonts or {})
 
 
 def _join(
@@ -69,7 +67,6 @@ def _join(
     units: list[Part],
     identifier: str,
     fonts: Mapping[str, bytes],
-    cache: Cache | None,
 ) -> bytes:
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(front))]
@@ -96,7 +93,7 @@ def _join(
     # second from the content, so the same parts give the same bytes.
     out.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
     if fonts:
-        share_font_programs(out, fonts, cache=cache)
+        share_font_programs(out, fonts)
     buffer = io.BytesIO()
     out.save(
         buffer,
