@@ -61,6 +61,21 @@ class Exceptions:
     def __bool__(self) -> bool:
         return bool(self._words)
 
+    def _points(self, word: str) -> tuple[int, ...] | None:
+        """The break points of the listed word that ``word`` matched; None if none fits it.
+
+        The pattern ignores case as ``re`` does, which is not always as
+        ``str.lower`` does: "ı" and "ſ" match "I" and "S" and keep their case
+        when lowered. Such a match is looked up among the words of its length.
+        """
+        points = self._words.get(word.lower())
+        if points is not None:
+            return points
+        for listed, points in self._words.items():
+            if len(listed) == len(word) and re.fullmatch(re.escape(listed), word, re.IGNORECASE):
+                return points
+        return None
+
     def split(self, text: str) -> Iterator[Piece]:
         """``text`` cut into plain runs and listed words, the latter already hyphenated."""
         if self._pattern is None:
@@ -71,8 +86,11 @@ class Exceptions:
             if match.start() > end:
                 yield Piece(text[end : match.start()], "text")
             word = match.group(0)
-            points = self._words[word.lower()]
-            yield Piece(insert_soft_hyphens(word, points), "breaks" if points else "never")
+            points = self._points(word)
+            if points is None:
+                yield Piece(word, "text")
+            else:
+                yield Piece(insert_soft_hyphens(word, points), "breaks" if points else "never")
             end = match.end()
         if end < len(text):
             yield Piece(text[end:], "text")

@@ -53,6 +53,19 @@ def test_listed_words_found_whole_and_in_any_case() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [("ı-x", "Ix ıx"), ("ſ-x", "Sx ſx"), ("İx", "ix İx"), ("\u212a-elvin", "Kelvin"), ("Stra-ße", "STRASSE")],
+)
+def test_letters_whose_case_folds_unevenly_are_split_without_fail(entry: str, text: str) -> None:
+    """Case is ignored as ``re`` ignores it: a match that lowers to no listed key keeps its points."""
+    pieces = list(Exceptions([entry]).split(text))
+    assert "".join(p.text for p in pieces).replace(SOFT_HYPHEN, "") == text
+    for piece in pieces:
+        if piece.kind == "breaks":
+            assert piece.text.index(SOFT_HYPHEN) == entry.index("-")
+
+
 def test_markup_wraps_listed_words_but_not_headings_or_code(tmp_path: Path) -> None:
     body = "## Fortschritt\n\nDer Fortschritt und `Fortschritt` und *Fortschritt*.\n"
     source = Source(path=tmp_path / "a.md", meta={"title": "T"}, meta_lines={}, body=body, body_line=1)
