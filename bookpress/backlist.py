@@ -89,7 +89,12 @@ def build_backlist(
                 continue
             on_step(f"{outcome.root}: reading the manuscript and running the checks")
             report = attempt(
-                outcome, checked_report, outcome.root, strict=options.strict, on_finding=on_finding
+                outcome,
+                checked_report,
+                outcome.root,
+                strict=options.strict,
+                on_finding=on_finding,
+                cache=options.cache,
             )
             if report is None:
                 continue

@@ -107,7 +107,7 @@ def build(
     making = runner_for(options, profiles)
     with making if runner is None else nullcontext(runner) as run:
         on_step("reading the manuscript and running the checks")
-        report = checked_report(root, strict=options.strict, on_finding=on_finding)
+        report = checked_report(root, strict=options.strict, on_finding=on_finding, cache=options.cache)
         book = report.book
         assert book is not None
         volumes = select_volumes(book, options.volumes)
@@ -200,16 +200,23 @@ def remember(
     cache.put(uptodate.record_key(cache, root, options.output, _options_key(options)), record.encode())
 
 
-def checked_book(root: Path, *, strict: bool, on_finding: Callable[[Finding], None]) -> Book:
+def checked_book(
+    root: Path, *, strict: bool, on_finding: Callable[[Finding], None], cache: bool = True
+) -> Book:
     """The book, once the checks let it through; raises :class:`CheckFailed` otherwise."""
-    book = checked_report(root, strict=strict, on_finding=on_finding).book
+    book = checked_report(root, strict=strict, on_finding=on_finding, cache=cache).book
     assert book is not None
     return book
 
 
-def checked_report(root: Path, *, strict: bool, on_finding: Callable[[Finding], None]) -> Report:
-    """The checks' report, with the book, once they let it through; raises :class:`CheckFailed`."""
-    report = _readable(lambda: lint_project(root))
+def checked_report(
+    root: Path, *, strict: bool, on_finding: Callable[[Finding], None], cache: bool = True
+) -> Report:
+    """The checks' report, with the book, once they let it through; raises :class:`CheckFailed`.
+
+    ``cache=False`` runs the checks without the project's build cache.
+    """
+    report = _readable(lambda: lint_project(root, cache=cache))
     if report.failed(strict=strict):
         raise CheckFailed(report.shown(verbose=False), _summary(report, strict=strict))
     if report.book is None:  # the build's own refusals, silenced in book.toml: still fatal

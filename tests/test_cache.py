@@ -523,6 +523,17 @@ def test_cache_info_and_clear(project, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("--quiet", "cache", "clear")[1] == ""
 
 
+def test_a_build_with_no_cache_neither_reads_nor_writes_it(project) -> None:
+    """--no-cache reaches every stage: the checks, the loader and the editions."""
+    root = project("minimal")
+    code, _, err = run("-C", str(root), "--quiet", "build", "-f", "epub", "--no-cache")
+    assert code == 0, err
+    assert not (root / CACHE_DIR).exists()
+    code, _, err = run("-C", str(root), "--quiet", "build", "-f", "epub")
+    assert code == 0, err
+    assert Cache(root).size()[0] > 0
+
+
 def test_cache_commands_refuse_a_linked_folder(project, tmp_path: Path) -> None:
     root = project("minimal")
     outside = tmp_path / "outside"

@@ -87,12 +87,13 @@ class Report:
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def lint_project(root: Path) -> Report:
+def lint_project(root: Path, *, cache: bool = True) -> Report:
     """Check the project at ``root``; never raises for problems in the manuscript.
 
     The report carries the loaded :class:`Book` when the build could read it, so
-    that ``build`` checks and loads the manuscript in one pass.
+    that ``build`` checks and loads the manuscript in one pass. ``cache=False``
+    neither reads nor writes the project's build cache.
     """
     from .run import lint_project as run
 
-    return run(root)
+    return run(root, cache=cache)

@@ -20,7 +20,7 @@ from .finding import Finding
 from .source import Text, read_text
 
 
-def lint_project(root: Path) -> Report:
+def lint_project(root: Path, *, cache: bool = True) -> Report:
     """Check the project at ``root``; never raises for problems in the manuscript.
 
     The report carries the loaded :class:`Book` when the build could read it, so
@@ -35,7 +35,7 @@ def lint_project(root: Path) -> Report:
     except BookError as error:
         findings = [project.from_problem(p, manuscript / "book.toml", gate) for p in error.problems]
         return _report(findings, {}, frozenset(), files=0, refused=frozenset(findings))
-    cache = Cache(root)
+    cache = Cache(root, enabled=cache)
     used = project.used_sources(config, manuscript, gate)
     texts, findings = _checked_texts(used, gate, cache)
     findings += [finding for text in texts for finding in images.images(text, config.print)]
