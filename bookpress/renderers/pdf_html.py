@@ -39,10 +39,9 @@ def unit_document(book: Book, volume: Volume, index: int, *, timestamp: dt.datet
     The units before it stand in as empty hidden elements, so that selectors
     such as ``.chapter:first-child`` match as they do in the whole volume.
     """
-    chapters = _chapters(book, volume)
-    if index < len(chapters):
+    if index < len(volume.chapters):
         hidden = '<section class="chapter" hidden=""></section>\n' * index
-        body = f'<div class="mainmatter">\n{hidden}{chapters[index]}\n</div>'
+        body = f'<div class="mainmatter">\n{hidden}{_chapter(book, volume, volume.chapters[index])}\n</div>'
     else:
         body = f'<div class="mainmatter" hidden=""></div>\n{_author(book)}'
     return _page(book, volume, timestamp, profile, body)
@@ -117,13 +116,14 @@ def _front(book: Book, volume: Volume) -> list[str]:
 
 
 def _chapters(book: Book, volume: Volume) -> list[str]:
-    return [
-        _bookmarked(
-            html.chapter(book, volume, _with_inline_notes(chapter)),
-            f"{chapter_code(volume, chapter)} {chapter.doc.title}",
-        )
-        for chapter in volume.chapters
-    ]
+    return [_chapter(book, volume, chapter) for chapter in volume.chapters]
+
+
+def _chapter(book: Book, volume: Volume, chapter: Chapter) -> str:
+    return _bookmarked(
+        html.chapter(book, volume, _with_inline_notes(chapter)),
+        f"{chapter_code(volume, chapter)} {chapter.doc.title}",
+    )
 
 
 def _author(book: Book) -> str:
