@@ -23,6 +23,7 @@ from .build import (
     BuildOptions,
     StartedBook,
     Written,
+    book_languages,
     checked_report,
     claimed,
     collect,
@@ -82,7 +83,8 @@ def build_backlist(
 
     profiles = select_profiles(options.formats, options.profiles)
     outcomes = [Outcome(root) for root in _distinct(roots)]
-    with runner_for(options, profiles, books=len(outcomes)) as run:
+    languages = book_languages(outcome.root for outcome in outcomes)
+    with runner_for(options, profiles, books=len(outcomes), languages=languages) as run:
         started: list[tuple[Outcome, Report, StartedBook]] = []
         for outcome in outcomes:  # every edition of every project before any is waited for
             if options.cache and _told_up_to_date(outcome, options, on_finding, on_written):

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from . import uptodate
 from .cache import Cache
+from .config import load_config
 from .errors import BookError, BookErrors, Problem
 from .lint import Finding, Report, lint_project
+from .loader import manuscript_dir
 from .logs import LOG, heard_warnings
 from .output import TEMP_PREFIX, locked, remove_stale_temporaries, write_atomically, write_together
 from .values import source_date_epoch
@@ -104,7 +106,7 @@ def build(
             return unchanged
     profiles = select_profiles(options.formats, options.profiles)
     # The workers start (and load the renderers) while this process runs the checks.
-    making = runner_for(options, profiles)
+    making = runner_for(options, profiles, languages=book_languages([root]))
     with making if runner is None else nullcontext(runner) as run:
         on_step("reading the manuscript and running the checks")
         report = checked_report(root, strict=options.strict, on_finding=on_finding, cache=options.cache)
@@ -131,15 +133,35 @@ def claimed(output: Path, *, on_wait: Callable[[str], None]) -> Iterator[None]:
 
 
 def runner_for(
-    options: BuildOptions, profiles: list[Profile], *, books: int = 1
+    options: BuildOptions, profiles: list[Profile], *, books: int = 1, languages: tuple[str, ...] = ()
 ) -> AbstractContextManager[jobs.Runner]:
     """The runner the options ask for; worker processes only where they pay for their start
-    (a PDF, or several books)."""
+    (a PDF, or several books). Workers that will lay out PDFs load the hyphenation of
+    ``languages`` as they start."""
     from . import jobs
 
-    pool_helps = books > 1 or any(profile.format == "pdf" for profile in profiles)
-    workers = options.jobs if pool_helps else 1
-    return jobs.runner(workers=workers, scheduler=options.scheduler, cache=options.cache)
+    pdf = any(profile.format == "pdf" for profile in profiles)
+    workers = options.jobs if books > 1 or pdf else 1
+    return jobs.runner(
+        workers=workers,
+        scheduler=options.scheduler,
+        cache=options.cache,
+        languages=languages if pdf else (),
+    )
+
+
+def book_languages(roots: Iterable[Path]) -> tuple[str, ...]:
+    """The languages the projects' ``book.toml`` name, read ahead of the checks; a
+    project whose file the checks will refuse adds none (the checks tell why)."""
+    found: list[str] = []
+    for root in roots:
+        try:
+            language = load_config(manuscript_dir(root) / "book.toml").series.language
+        except BookError:
+            continue
+        if language not in found:
+            found.append(language)
+    return tuple(found)
 
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:

@@ -178,6 +178,20 @@ def use_safer_german(language: str) -> None:
 _SAFE: set = set()  # dictionary paths already wrapped in this process
 
 
+def load_dictionary(language: str) -> None:
+    """Load the Pyphen dictionary WeasyPrint will hyphenate ``language`` with, now.
+
+    Reading a dictionary takes a second or two (German: 2 s); a worker process
+    does it while the build's checks run, not when its first layout asks.
+    """
+    import pyphen
+
+    use_safer_german(language)
+    found = pyphen.language_fallback(language.replace("-", "_"))
+    if found is not None:
+        pyphen.Pyphen(lang=found)  # fills pyphen.hdcache, which WeasyPrint's hyphenators share
+
+
 def _vowel_safe_dict(base: type) -> type:
     class VowelSafeDict(base):  # type: ignore[misc, valid-type]
         """A Pyphen dictionary whose breaks never leave a piece without a vowel."""

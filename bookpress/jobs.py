@@ -80,16 +80,17 @@ class InTurn:
 
 def _in_units(book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, *, cache: bool) -> Any:
     """The plan of an edition made in units (see :mod:`.renderers.pdf`); None for the others.
-    With ``cache``, its units use the build cache of the book's own project."""
+    With ``cache``, its units use the build cache of the book's own project. Planning
+    does not load WeasyPrint (:mod:`.renderers.pdf_plan`)."""
     if profile.format != "pdf":
         return None
-    from .renderers import pdf
+    from .renderers import pdf_plan
 
-    settings = pdf.PROFILES[profile.name]
+    settings = pdf_plan.PROFILES[profile.name]
     if not settings.in_units:
         return None
     cache_root = book.root if cache else None
-    return pdf.plan(book, volume, timestamp=timestamp, profile=settings, cache_root=cache_root)
+    return pdf_plan.plan(book, volume, timestamp=timestamp, profile=settings, cache_root=cache_root)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,24 @@ def render_edition(book: Book, volume_number: int, profile_name: str, timestamp:
     return Rendered(data, tuple(warnings))
 
 
+def lay_out_unit(job: Any, board: Any) -> Any:
+    """Lay out one unit of a print edition where this runs (see :func:`.renderers.pdf.lay_out_unit`)."""
+    from .renderers import pdf
+
+    return pdf.lay_out_unit(job, board)
+
+
+def finish_edition(plan: Any, units: list[Any]) -> Rendered:
+    """Lay out a print edition's front matter and join its units where this runs (a
+    worker process), keeping the warnings of the units and of the front matter."""
+    from .renderers import pdf
+
+    warnings: list[str] = []
+    with kept_warnings(warnings):
+        data = pdf.finish(plan, units)
+    return Rendered(data, tuple(warnings))
+
+
 def told(rendered: Rendered) -> bytes:
     """The bytes of a job that ran elsewhere, once its warnings are logged here."""
     for warning in rendered.warnings:
@@ -118,7 +137,7 @@ def told(rendered: Rendered) -> bytes:
 class LocalPool:
     """Jobs in worker processes on this machine; print editions split into their units."""
 
-    def __init__(self, workers: int, *, cache: bool = False) -> None:
+    def __init__(self, workers: int, *, cache: bool = False, languages: tuple[str, ...] = ()) -> None:
         # spawn: each worker is a fresh interpreter, not a copy of this process and its
         # threads; unlike a forkserver it keeps no state that a fork of this process
         # (a test runner, a program using bookpress) would inherit without owning it.
@@ -126,7 +145,7 @@ class LocalPool:
         self.workers = workers
         self.cache = cache
         self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_start
+            max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(languages,)
         )
         self._manager: Any = None
         self._context = context
@@ -137,11 +156,17 @@ class LocalPool:
     def start(self, book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime) -> Pending:
         plan = _in_units(book, volume, profile, timestamp, cache=self.cache)
         if plan is not None:
-            from .renderers import pdf
-
             board = SharedBoard(self._board())
-            futures = [self.executor.submit(pdf.lay_out_unit, job, board) for job in plan.jobs]
-            return lambda: pdf.finish(plan, _results(futures))
+            futures = [self.executor.submit(lay_out_unit, job, board) for job in plan.jobs]
+
+            def finished() -> bytes:
+                # The front matter and the join run in a worker too, which has the
+                # stylesheets parsed and the hyphenation loaded; this process never
+                # loads WeasyPrint.
+                units = _results(futures)
+                return told(self.executor.submit(finish_edition, plan, units).result())
+
+            return finished
         future = self.executor.submit(render_edition, book, volume.number, profile.name, timestamp)
         return lambda: told(future.result())
 
@@ -156,12 +181,18 @@ class LocalPool:
             self._manager.shutdown()
 
 
-def _worker_start() -> None:
-    """Load the renderers once per worker. Ctrl-C reaches every process of the terminal;
-    the parent stops the build, and its workers end with it instead of printing
-    tracebacks of their own."""
+def _worker_start(languages: tuple[str, ...] = ()) -> None:
+    """Load the renderers, and the hyphenation of ``languages``, once per worker.
+
+    Ctrl-C reaches every process of the terminal; the parent stops the build,
+    and its workers end with it instead of printing tracebacks of their own.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .hyphenation import load_dictionary
     from .renderers import epub, pdf  # noqa: F401
+
+    for language in languages:
+        load_dictionary(language)
 
 
 def _results(futures: list[Future[Any]]) -> list[Any]:
@@ -197,7 +228,7 @@ class SharedBoard:
         self.counts[index] = (pages, recto)
 
     def first_folio(self, index: int, recto: bool) -> int:
-        from .renderers.pdf import first_folio
+        from .renderers.pdf_plan import first_folio
 
         while True:
             known: Mapping[int, tuple[int, bool] | None] = self.counts.copy()
@@ -214,13 +245,18 @@ class SharedBoard:
 
 @contextmanager
 def runner(
-    *, workers: int | None = None, scheduler: str | None = None, cache: bool = False
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cache: bool = False,
+    languages: tuple[str, ...] = (),
 ) -> Iterator[Runner]:
     """The runner a build asks for: a cluster, a local pool, or in turn for one worker.
 
     With ``cache``, local runners use the build cache of each book's own project,
     so one runner serves several projects; the cluster's workers do not reach
-    the projects, so they use none.
+    the projects, so they use none. A local pool's workers load the hyphenation
+    of ``languages`` (the books' languages, as far as known) as they start.
     """
     chosen: Runner
     if scheduler:
@@ -228,7 +264,7 @@ def runner(
 
         chosen = Cluster(scheduler)
     elif (workers or default_workers()) > 1:
-        chosen = LocalPool(workers or default_workers(), cache=cache)
+        chosen = LocalPool(workers or default_workers(), cache=cache, languages=languages)
     else:
         chosen = InTurn(cache=cache)
     try:

@@ -12,6 +12,7 @@ from bookpress.gate import Gate
 from bookpress.hyphenation import (
     SOFT_HYPHEN,
     Exceptions,
+    load_dictionary,
     parse_entry,
     read_list,
     use_safer_german,
@@ -87,3 +88,15 @@ def test_safer_german_dictionary_is_what_pyphen_serves() -> None:
     german = pyphen.Pyphen(lang="de")
     assert german.inserted("Klarheit") == "Klarheit"
     assert german.inserted("Weiterbildung") == "Wei-ter-bil-dung"
+
+
+@pytest.mark.parametrize(("language", "file"), [("de-CH", "hyph_de_CH.dic"), ("en-GB", "hyph_en_GB.dic")])
+def test_a_dictionary_loaded_ahead_is_the_one_pyphen_serves(language: str, file: str) -> None:
+    path = pyphen.LANGUAGES[pyphen.language_fallback(language.replace("-", "_"))]
+    pyphen.hdcache.pop(path, None)
+    load_dictionary(language)
+    assert Path(str(path)).name == file
+    loaded = pyphen.hdcache[path]
+    assert pyphen.Pyphen(lang=language.replace("-", "_")).hd is loaded
+    # German gets the dictionary without vowelless pieces, other languages Pyphen's own.
+    assert (type(loaded).__name__ == "VowelSafeDict") == language.startswith("de")

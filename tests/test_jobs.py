@@ -4,6 +4,8 @@ after an edit, or not at all when nothing changed."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from pypdf import PdfReader
 from bookpress.build import BuildOptions, Written, build
 from bookpress.errors import BookError
 from bookpress.lint import Finding
-from bookpress.renderers import pdf
+from bookpress.renderers import pdf, pdf_plan
 from conftest import replace_in
 
 PARAGRAPH = (
@@ -63,7 +65,7 @@ def test_one_process_a_pool_the_cache_and_an_edit_agree(
     laid_out: list[int] = []
     real = pdf._laid_out
 
-    def counted(job: pdf.UnitJob, board: pdf.Board) -> tuple[pdf.Laid, bool]:
+    def counted(job: pdf_plan.UnitJob, board: pdf_plan.Board) -> tuple[pdf_plan.Laid, bool]:
         laid_out.append(job.index)
         return real(job, board)
 
@@ -81,12 +83,12 @@ def test_one_process_a_pool_the_cache_and_an_edit_agree(
 
 def test_first_folios_follow_the_page_counts_and_right_hand_openings() -> None:
     counts = {0: (5, True), 1: (4, True), 2: (3, False)}
-    assert pdf.first_folio(counts, 0, True) == 1
-    assert pdf.first_folio(counts, 1, True) == 7  # 1-5, a blank 6, then a right-hand page
-    assert pdf.first_folio(counts, 2, True) == 11  # 7-10 end on a left-hand page
-    assert pdf.first_folio(counts, 3, False) == 14  # 11-13, next page whatever its side
-    assert pdf.first_folio(counts, 3, True) == 15
-    assert pdf.first_folio({0: (5, True)}, 2, True) is None  # a count is missing
+    assert pdf_plan.first_folio(counts, 0, True) == 1
+    assert pdf_plan.first_folio(counts, 1, True) == 7  # 1-5, a blank 6, then a right-hand page
+    assert pdf_plan.first_folio(counts, 2, True) == 11  # 7-10 end on a left-hand page
+    assert pdf_plan.first_folio(counts, 3, False) == 14  # 11-13, next page whatever its side
+    assert pdf_plan.first_folio(counts, 3, True) == 15
+    assert pdf_plan.first_folio({0: (5, True)}, 2, True) is None  # a count is missing
 
 
 def test_a_unit_that_fails_on_a_worker_fails_the_build(book: Path, tmp_path: Path) -> None:
@@ -166,3 +168,21 @@ def test_chapters_from_the_cache_are_the_chapters_a_fresh_read_gives(project: Ca
     (root / "manuscript" / "bild.png").symlink_to("anderes.png")  # now resolves elsewhere
     [volume] = load_book(root, cache=Cache(root)).volumes
     assert 'src="manuscript/anderes.png"' in volume.chapters[-1].doc.html
+
+
+@pytest.mark.slow
+def test_a_pooled_print_build_leaves_weasyprint_to_its_workers(book: Path, tmp_path: Path) -> None:
+    """The process that runs the checks plans the units and waits: it never loads WeasyPrint
+    or a hyphenation dictionary, which would hold back the units' start."""
+    script = (
+        "import sys; from pathlib import Path; from bookpress.build import BuildOptions, build; "
+        f"build(Path({str(book)!r}), BuildOptions(output=Path({str(tmp_path / 'out')!r}), "
+        "formats=('pdf',), profiles=('print',), jobs=2)); "
+        "print(sorted(m for m in ('weasyprint', 'pyphen') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]"]
+    assert [path.name for path in (tmp_path / "out").glob("*_print.pdf")] == [
+        "Druckprobe-I_9783161484100_print.pdf"
+    ]

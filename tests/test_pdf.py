@@ -20,7 +20,7 @@ from bookpress.build import timestamp
 from bookpress.errors import BookError
 from bookpress.loader import load_book
 from bookpress.model import Book, Volume
-from bookpress.renderers import PROFILES, pdf
+from bookpress.renderers import PROFILES, pdf, pdf_plan
 from conftest import REPO, replace_in
 
 MM = 72 / 25.4
@@ -109,7 +109,10 @@ def test_trim_bleed_and_crop_marks_from_book_toml(project: Callable[[str], Path]
     assert size_mm(page.trimbox) == (148.0, 210.0)
     assert size_mm(page.bleedbox) == (158.0, 220.0)
     # The crop marks sit outside the bleed, in the extra room of the media box.
-    assert size_mm(page.mediabox) == (148.0 + 2 * (5 + pdf.MARKS_MM), 210.0 + 2 * (5 + pdf.MARKS_MM))
+    assert size_mm(page.mediabox) == (
+        148.0 + 2 * (5 + pdf_plan.MARKS_MM),
+        210.0 + 2 * (5 + pdf_plan.MARKS_MM),
+    )
 
 
 # Book structure
@@ -282,7 +285,7 @@ def test_rebuilds_are_byte_identical(sample: Book, printed: dict[int, bytes], sc
     assert render(sample, sample.volume(3), "print") == printed[3]
     assert render(sample, sample.volume(1), "screen") == screen
     ids = read(printed[3]).trailer["/ID"]
-    assert ids[0] == pdf.identifier(sample.volume(3), pdf.PRINT)
+    assert ids[0] == pdf_plan.identifier(sample.volume(3), pdf_plan.PRINT)
 
 
 def test_screen_pdf_is_tagged_for_pdf_ua_1(screen: bytes) -> None:

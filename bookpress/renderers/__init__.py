@@ -36,15 +36,15 @@ def _epub(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
 
 
 def _print(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
-    from . import pdf  # WeasyPrint loads slowly: only when a PDF is built
+    from . import pdf, pdf_plan  # WeasyPrint loads slowly: only when a PDF is built
 
-    return pdf.render(book, volume, timestamp=timestamp, profile=pdf.PRINT)
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.PRINT)
 
 
 def _screen(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
-    from . import pdf
+    from . import pdf, pdf_plan
 
-    return pdf.render(book, volume, timestamp=timestamp, profile=pdf.SCREEN)
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.SCREEN)
 
 
 PROFILES: dict[str, Profile] = {

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import logging
 import posixpath
@@ -30,9 +29,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -46,58 +44,28 @@ from ..cache import Cache
 from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
-from ..model import Book, PrintSettings, Volume, isbn_digits
+from ..model import Book, PrintSettings, Volume
 from . import pdf_html, pdf_join
 from .pdf_checks import (
     check_fonts,
     check_images,
-    declared_families,
     misplaced_footnotes,
     misplaced_on_pages,
+)
+from .pdf_plan import (  # the plan of an edition, made where WeasyPrint is not loaded
+    Board,
+    Laid,
+    LocalBoard,
+    PdfProfile,
+    Plan,
+    Setup,
+    UnitJob,
+    edition_setup,
+    plan,
 )
 
 LOG = logging.getLogger("bookpress")
 MM = 72 / 25.4  # PDF points per millimetre
-MARKS_MM = 10.0  # room outside the bleed for crop marks (mm)
-
-
-@dataclass(frozen=True)
-class PdfProfile:
-    """What differs between the PDF editions."""
-
-    name: str
-    stylesheets: tuple[str, ...]  # files in the project's styles/, in cascade order
-    bleed: bool  # bleed (and crop marks if configured) around the trim size
-    mirrored: bool  # inner margin wider (a bound book) or both margins equal (a screen)
-    variant: str | None  # WeasyPrint pdf_variant
-    check_images: bool  # warn about raster images below 300 ppi
-    in_units: bool  # laid out chapter by chapter and joined (untagged editions only)
-
-
-PRINT = PdfProfile(
-    "print",
-    ("fonts.css", "base.css", "print.css"),
-    bleed=True,
-    mirrored=True,
-    variant=None,
-    check_images=True,
-    in_units=True,
-)
-# PDF/UA-1 tags the content (headings, paragraphs, lists, figures with alt text)
-# so screen readers can follow it; WeasyPrint says its variants are not
-# guaranteed valid, so the README claims only what the tests check.
-SCREEN = PdfProfile(
-    "screen",
-    ("fonts.css", "base.css", "print.css", "screen.css"),
-    bleed=False,
-    mirrored=False,
-    variant="pdf/ua-1",
-    check_images=False,
-    in_units=False,
-)
-
-
-PROFILES = {profile.name: profile for profile in (PRINT, SCREEN)}
 
 
 class ProjectFetcher(URLFetcher):
@@ -196,68 +164,10 @@ def render(
     return data
 
 
-@dataclass(frozen=True)
-class Setup:
-    """What every layout of one edition shares; plain data, so it can go to a worker process."""
-
-    root: Path
-    resources: Mapping[str, bytes]
-    css: tuple[tuple[str, str], ...]  # (base URL, text) in cascade order
-    settings: PrintSettings
-    profile: PdfProfile
-    identifier: str
-    language: str
-    digest: str  # of everything above that shapes a layout (see :func:`shaping_digest`)
-    cache_root: Path | None = None  # the project whose build cache units use; None: no cache
-
-    @property
-    def base_url(self) -> str:
-        return (self.root / "styles").as_uri() + "/"
-
-    @property
-    def fonts(self) -> set[str]:
-        return declared_families(text for _, text in self.css)
-
-
-def edition_setup(
-    book: Book, volume: Volume, profile: PdfProfile, *, cache_root: Path | None = None
-) -> Setup:
-    css = tuple(_stylesheet_texts(book, profile))
-    resources = dict(book.resources)
-    return Setup(
-        root=book.root,
-        resources=resources,
-        css=css,
-        settings=book.print,
-        profile=profile,
-        identifier=identifier(volume, profile),
-        language=book.series.language,
-        digest=shaping_digest(css, resources, book.print, profile, book.series.language, book.root),
-        cache_root=cache_root,
-    )
-
-
-def shaping_digest(
-    css: Sequence[tuple[str, str]],
-    resources: Mapping[str, bytes],
-    settings: PrintSettings,
-    profile: PdfProfile,
-    language: str,
-    root: Path,
-) -> str:
-    """SHA-256 of what shapes a layout besides its HTML: stylesheets, the files they and the
-    text use (fonts, images), page geometry, the profile, the language, the project's
-    place (file URLs) and the versions of the libraries that lay out and shape text."""
-    digest = hashlib.sha256()
-    parts: list[bytes] = [
-        repr((settings, profile, language, root.as_posix(), _library_versions())).encode(),
-        *(f"{url}\n{text}".encode() for url, text in css),
-    ]
-    for name in sorted(resources):
-        parts += [name.encode(), hashlib.sha256(resources[name]).digest()]
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
+def run_in_turn(jobs: list[UnitJob]) -> list[Laid]:
+    """Lay out the units one after another in this process."""
+    board = LocalBoard()
+    return [lay_out_unit(job, board) for job in jobs]
 
 
 @functools.cache
@@ -268,115 +178,6 @@ def _library_versions() -> tuple[str, ...]:
 
     packages = tuple(f"{name} {version(name)}" for name in ("weasyprint", "pydyf", "pyphen", "pikepdf"))
     return (*packages, f"pango {pango.pango_version()}")
-
-
-@dataclass(frozen=True)
-class UnitJob:
-    """One unit of a volume's body to lay out: ``index`` counts from 0, the author page last."""
-
-    setup: Setup
-    index: int
-    anchor: str  # id of the unit's element
-    html: str
-
-
-@dataclass(frozen=True)
-class Laid:
-    """A laid-out unit: its PDF, where it begins, and what the author should hear about it."""
-
-    index: int
-    first_folio: int
-    pages: int
-    pdf: bytes
-    warnings: tuple[str, ...] = ()
-
-
-class Board(Protocol):
-    """Where the units of one edition tell each other their page counts."""
-
-    def publish(self, index: int, pages: int, recto: bool) -> None: ...
-
-    def first_folio(self, index: int, recto: bool) -> int:
-        """The first folio of unit ``index``; waits until the units before it have published."""
-        ...
-
-    def abandon(self, index: int) -> None:
-        """Unit ``index`` failed: the units after it stop waiting for it."""
-        ...
-
-
-def first_folio(counts: Mapping[int, tuple[int, bool]], index: int, recto: bool) -> int | None:
-    """The folio unit ``index`` opens on, from the (pages, recto) of the units before it.
-
-    The text starts at folio 1; a unit that opens on a right-hand page (odd
-    folio) after one that ends on a right-hand page has a blank page before it.
-    None while a count is missing.
-    """
-    folio = 1
-    for before in range(index):
-        if before not in counts:
-            return None
-        pages, opens_right = counts[before]
-        if opens_right and folio % 2 == 0:
-            folio += 1
-        folio += pages
-    if recto and folio % 2 == 0:
-        folio += 1
-    return folio
-
-
-@dataclass
-class LocalBoard:
-    """A board for units laid out in order in one process: every count is there when asked for."""
-
-    counts: dict[int, tuple[int, bool]] = field(default_factory=dict)
-
-    def publish(self, index: int, pages: int, recto: bool) -> None:
-        self.counts[index] = (pages, recto)
-
-    def first_folio(self, index: int, recto: bool) -> int:
-        folio = first_folio(self.counts, index, recto)
-        if folio is None:
-            raise RuntimeError(f"unit {index} laid out before the units ahead of it")
-        return folio
-
-    def abandon(self, index: int) -> None:
-        pass
-
-
-def run_in_turn(jobs: list[UnitJob]) -> list[Laid]:
-    """Lay out the units one after another in this process."""
-    board = LocalBoard()
-    return [lay_out_unit(job, board) for job in jobs]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A print edition cut into units: what to lay out, and what the front matter needs after."""
-
-    setup: Setup
-    front: str  # HTML of the front matter and its stand-ins
-    anchors: tuple[str, ...]  # of the units, in order
-    jobs: tuple[UnitJob, ...]
-
-
-def plan(
-    book: Book, volume: Volume, *, timestamp: dt.datetime, profile: PdfProfile, cache_root: Path | None = None
-) -> Plan:
-    """The units of a print edition; with ``cache_root``, units use that project's build cache."""
-    setup = edition_setup(book, volume, profile, cache_root=cache_root)
-    anchors = (*(chapter.doc.anchor for chapter in volume.chapters), book.author_page.anchor)
-    jobs = tuple(
-        UnitJob(
-            setup,
-            index,
-            anchor,
-            pdf_html.unit_document(book, volume, index, timestamp=timestamp, profile=profile.name),
-        )
-        for index, anchor in enumerate(anchors)
-    )
-    front = pdf_html.front_document(book, volume, timestamp=timestamp, profile=profile.name)
-    return Plan(setup, front, anchors, jobs)
 
 
 def finish(plan: Plan, units: list[Laid]) -> bytes:
@@ -438,19 +239,20 @@ def lay_out_unit(job: UnitJob, board: Board) -> Laid:
 def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
     setup = job.setup
     cache = Cache(setup.cache_root) if setup.cache_root is not None else None
-    pages_key = cache.key("pdf unit pages", setup.digest, job.html) if cache else ""
+    shaping = (setup.digest, *_library_versions())
+    pages_key = cache.key("pdf unit pages", *shaping, job.html) if cache else ""
     if cache:
         known = _counted(cache.get(pages_key))
         if known is not None:
             board.publish(job.index, *known)
             folio = board.first_folio(job.index, known[1])
-            laid = _unpacked(cache.get(cache.key("pdf unit", setup.digest, job.html, str(folio))), job.index)
+            laid = _unpacked(cache.get(cache.key("pdf unit", *shaping, job.html, str(folio))), job.index)
             if laid is not None:
                 return laid
     laid, recto = _laid_out(job, board)
     if cache:
         cache.put(pages_key, f"{laid.pages} {int(recto)}".encode())
-        cache.put(cache.key("pdf unit", setup.digest, job.html, str(laid.first_folio)), _packed(laid))
+        cache.put(cache.key("pdf unit", *shaping, job.html, str(laid.first_folio)), _packed(laid))
     return laid
 
 
@@ -599,39 +401,6 @@ def _styles(setup: Setup, css: tuple[tuple[str, str], ...]) -> tuple[FontConfigu
     while len(_STYLES) > 3:
         _STYLES.popitem(last=False)
     return fonts, stylesheets
-
-
-def identifier(volume: Volume, profile: PdfProfile) -> str:
-    """The PDF's stable document identifier."""
-    return f"urn:isbn:{isbn_digits(volume.isbn.print)}:{profile.name}"
-
-
-def _stylesheet_texts(book: Book, profile: PdfProfile) -> list[tuple[str, str]]:
-    """(base URL, CSS) of the generated geometry and of each stylesheet file, in order."""
-    sheets = [(book.styles.as_uri() + "/", geometry_css(book.print, profile))]
-    for name in profile.stylesheets:
-        key = f"styles/{name}"
-        if key not in book.resources:
-            raise BookError(f"the stylesheet {key} is missing", file=book.styles / name)
-        # The base URL makes url() and @import relative to the file; the fetcher serves them.
-        sheets.append(((book.root / key).as_uri(), book.resources[key].decode("utf-8-sig")))
-    return sheets
-
-
-def geometry_css(settings: PrintSettings, profile: PdfProfile) -> str:
-    """Page size, bleed, crop marks and margins from ``book.toml [print]``."""
-    s = settings
-    bleed = s.bleed_mm + (MARKS_MM if s.crop_marks else 0) if profile.bleed else 0
-    marks = "crop" if profile.bleed and s.crop_marks else "none"
-    inner, outer = s.inner_margin_mm, s.outer_margin_mm
-    if not profile.mirrored:
-        inner = outer = (inner + outer) / 2
-    return (
-        f"@page {{ size: {s.width_mm}mm {s.height_mm}mm; bleed: {bleed}mm; marks: {marks}; "
-        f"margin-top: {s.top_margin_mm}mm; margin-bottom: {s.bottom_margin_mm}mm; }}\n"
-        f"@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}\n"
-        f"@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}\n"
-    )
 
 
 def _fix_boxes(pdf: pydyf.PDF, settings: PrintSettings, *, bleed: bool) -> None:
