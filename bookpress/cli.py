@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, internal
+from . import __version__
 from .errors import BookError
-from .progress import Console, attach_logging, colour_wanted, human_size
 from .renderers import PROFILES
 
 if TYPE_CHECKING:
     from .build import Written
     from .cache import Cache
     from .lint import Finding
+    from .progress import Console
     from .scaffold import NewVolume
 
 
@@ -70,12 +70,20 @@ class _Commands(click.Group):
         except BookError as error:
             _fail(error, ctx.obj or Path("."))
         except Exception as error:  # every bug ends here: one line, never a traceback
+            from . import internal
+
             internal.report(error, lambda line: click.echo(line, err=True))
             sys.exit(internal.EX_SOFTWARE)
         return None
 
 
 CONSOLE = "bookpress.console"  # key of the Console in the context's meta
+
+
+def _human_size(size: int) -> str:
+    from .progress import human_size  # with the console: not loaded for --help
+
+    return human_size(size)
 
 
 def _console() -> Console:
@@ -103,6 +111,8 @@ def _console() -> Console:
 @click.pass_context
 def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: bool | None) -> None:
     """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
+    from .progress import Console, attach_logging, colour_wanted
+
     ctx.obj = project
     ctx.meta[CONSOLE] = Console(quiet=quiet, verbose=verbose, colour=colour_wanted(colour))
     attach_logging(ctx.meta[CONSOLE])
@@ -208,9 +218,9 @@ def build_command(
     def report(edition: Written) -> None:
         written.append(edition)
         if edition.unchanged:
-            console.result(f"up to date: {edition.path}  ({human_size(edition.size)})")
+            console.result(f"up to date: {edition.path}  ({_human_size(edition.size)})")
         else:
-            console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+            console.result(f"wrote {edition.path}  ({_human_size(edition.size)}, {edition.seconds:.1f} s)")
 
     def wait(holder: str) -> None:
         console.problem(f"waiting: another build is writing to {options.output} ({holder})", fg="yellow")
@@ -242,7 +252,7 @@ def build_command(
     done = "up to date" if written and all(w.unchanged for w in written) else "built"
     console.result(
         f"{len(written)} edition{'s' if len(written) != 1 else ''} {done} "
-        f"({human_size(total)}) in {time.perf_counter() - started:.1f} s"
+        f"({_human_size(total)}) in {time.perf_counter() - started:.1f} s"
     )
 
 
@@ -302,9 +312,9 @@ def backlist_command(
 
     def report(edition: Written) -> None:
         if edition.unchanged:
-            console.result(f"up to date: {edition.path}  ({human_size(edition.size)})")
+            console.result(f"up to date: {edition.path}  ({_human_size(edition.size)})")
         else:
-            console.result(f"wrote {edition.path}  ({human_size(edition.size)}, {edition.seconds:.1f} s)")
+            console.result(f"wrote {edition.path}  ({_human_size(edition.size)}, {edition.seconds:.1f} s)")
 
     def failed(outcome: Outcome) -> None:
         error = outcome.error
@@ -336,7 +346,7 @@ def backlist_command(
         )
     written = [edition for outcome in outcomes for edition in outcome.written]
     broken = [str(outcome.root) for outcome in outcomes if outcome.error is not None]
-    size = human_size(sum(w.size for w in written))
+    size = _human_size(sum(w.size for w in written))
     summary = (
         f"{len(outcomes) - len(broken)} of {len(outcomes)} projects built: "
         f"{len(written)} edition{'s' if len(written) != 1 else ''} ({size})"
@@ -460,8 +470,8 @@ def cache_info_command(project: Path) -> None:
         ("cache", str(cache.path)),
         ("state", state),
         ("entries", str(entries)),
-        ("size", human_size(size)),
-        ("limit", human_size(cache.limit_bytes)),
+        ("size", _human_size(size)),
+        ("limit", _human_size(cache.limit_bytes)),
     ):
         console.plain(f"{name:<8} {value}")
 
@@ -477,7 +487,7 @@ def cache_clear_command(project: Path) -> None:
     if cache.refused:
         raise BookError(f"cannot clear the cache: {cache.refused}")
     freed = cache.clear()
-    _console().result(f"freed {human_size(freed)} in {cache.path}")
+    _console().result(f"freed {_human_size(freed)} in {cache.path}")
 
 
 def _written(paths: list[Path], verb: str = "created") -> None:
