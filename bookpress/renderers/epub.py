@@ -357,6 +357,9 @@ def _package_language(opf: bytes, *, lang: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")  # stored in the zip as they are
+
+
 def _normalise_zip(data: bytes, timestamp: dt.datetime, fix: dict[str, Callable[[bytes], bytes]]) -> bytes:
     """Rewrite the container: mimetype first and stored, the rest sorted, fixed times.
 
@@ -371,7 +374,9 @@ def _normalise_zip(data: bytes, timestamp: dt.datetime, fix: dict[str, Callable[
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.create_system = 3  # unix, whatever machine builds
-            if name == "mimetype":
+            if name == "mimetype" or name.lower().endswith(COMPRESSED_SUFFIXES):
+                # The mimetype must be stored; images are compressed already, and
+                # deflating them again took a tenth of the time the zip took.
                 info.compress_type = zipfile.ZIP_STORED
                 target.writestr(info, source.read(name))
             else:
