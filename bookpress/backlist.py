@@ -84,7 +84,8 @@ def build_backlist(
     profiles = select_profiles(options.formats, options.profiles)
     outcomes = [Outcome(root) for root in _distinct(roots)]
     languages = book_languages(outcome.root for outcome in outcomes)
-    with runner_for(options, profiles, books=len(outcomes), languages=languages) as run:
+    first = outcomes[0].root if outcomes else None
+    with runner_for(options, profiles, books=len(outcomes), languages=languages, dictionaries=first) as run:
         started: list[tuple[Outcome, Report, StartedBook]] = []
         for outcome in outcomes:  # every edition of every project before any is waited for
             if options.cache and _told_up_to_date(outcome, options, on_finding, on_written):

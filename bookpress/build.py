@@ -106,7 +106,7 @@ def build(
             return unchanged
     profiles = select_profiles(options.formats, options.profiles)
     # The workers start (and load the renderers) while this process runs the checks.
-    making = runner_for(options, profiles, languages=book_languages([root]))
+    making = runner_for(options, profiles, languages=book_languages([root]), dictionaries=root)
     with making if runner is None else nullcontext(runner) as run:
         on_step("reading the manuscript and running the checks")
         report = checked_report(root, strict=options.strict, on_finding=on_finding, cache=options.cache)
@@ -133,11 +133,17 @@ def claimed(output: Path, *, on_wait: Callable[[str], None]) -> Iterator[None]:
 
 
 def runner_for(
-    options: BuildOptions, profiles: list[Profile], *, books: int = 1, languages: tuple[str, ...] = ()
+    options: BuildOptions,
+    profiles: list[Profile],
+    *,
+    books: int = 1,
+    languages: tuple[str, ...] = (),
+    dictionaries: Path | None = None,
 ) -> AbstractContextManager[jobs.Runner]:
     """The runner the options ask for; worker processes only where they pay for their start
     (a PDF, or several books). Workers that will lay out PDFs load the hyphenation of
-    ``languages`` as they start."""
+    ``languages`` as they start, kept parsed in the build cache of the project
+    ``dictionaries`` unless the options turn the cache off."""
     from . import jobs
 
     pdf = any(profile.format == "pdf" for profile in profiles)
@@ -147,6 +153,7 @@ def runner_for(
         scheduler=options.scheduler,
         cache=options.cache,
         languages=languages if pdf else (),
+        dictionaries=dictionaries if pdf and options.cache else None,
     )
 
 

@@ -13,14 +13,21 @@ that no break leaves a piece without a vowel; the list covers what remains.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import Collector
 from .gate import MAX_LIST_BYTES, Gate, Where, decode_utf8
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 SOFT_HYPHEN = "\u00ad"
 VOWELS = frozenset("aeiouyäöüéèêàâáíóúAEIOUYÄÖÜÉ")
@@ -160,9 +167,10 @@ def vowel_safe(word: str, positions: list[int]) -> list[int]:
     return [position for position in positions if position not in bad]
 
 
-def use_safer_german(language: str) -> None:
+def use_safer_german(language: str, *, cache: Cache | None = None) -> None:
     """Make the Pyphen dictionary WeasyPrint uses for a German ``language`` skip
-    breaks that leave a piece without a vowel; other languages are left alone."""
+    breaks that leave a piece without a vowel; other languages are left alone.
+    With ``cache``, the parsed dictionary is kept there (see :func:`_read`)."""
     import pyphen  # only the PDF needs Pyphen; markup does not
 
     if not language.lower().replace("-", "_").startswith("de"):
@@ -171,14 +179,14 @@ def use_safer_german(language: str) -> None:
     pyphen.LANGUAGES["de"] = pyphen.LANGUAGES["de_DE"]
     path = pyphen.LANGUAGES[pyphen.language_fallback(language.replace("-", "_"))]
     if path not in _SAFE:
-        pyphen.hdcache[path] = _vowel_safe_dict(pyphen.HyphDict)(path)
+        pyphen.hdcache[path] = _read(_vowel_safe_dict(pyphen.HyphDict), path, cache)
         _SAFE.add(path)
 
 
 _SAFE: set = set()  # dictionary paths already wrapped in this process
 
 
-def load_dictionary(language: str) -> None:
+def load_dictionary(language: str, *, cache: Cache | None = None) -> None:
     """Load the Pyphen dictionary WeasyPrint will hyphenate ``language`` with, now.
 
     Reading a dictionary takes a second or two (German: 2 s); a worker process
@@ -186,10 +194,49 @@ def load_dictionary(language: str) -> None:
     """
     import pyphen
 
-    use_safer_german(language)
+    use_safer_german(language, cache=cache)
     found = pyphen.language_fallback(language.replace("-", "_"))
     if found is not None:
-        pyphen.Pyphen(lang=found)  # fills pyphen.hdcache, which WeasyPrint's hyphenators share
+        path = pyphen.LANGUAGES[found]
+        if path not in pyphen.hdcache:
+            pyphen.hdcache[path] = _read(pyphen.HyphDict, path, cache)
+        pyphen.Pyphen(lang=found)  # WeasyPrint's hyphenators share pyphen.hdcache
+
+
+def _read(kind: type, path: Any, cache: Cache | None) -> Any:
+    """A Pyphen dictionary of class ``kind`` from the ``.dic`` file at ``path``.
+
+    Parsing the German patterns takes two seconds; their parsed form (Pyphen's
+    ``patterns`` and ``maxlen``, under Pyphen's version and the file's digest)
+    loads from the build cache in a few hundredths. A cache entry that does not
+    give a dictionary of that form is not used.
+    """
+    import pyphen
+
+    key = ""
+    if cache is not None and cache.enabled:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = cache.key("pyphen dictionary", pyphen.__version__, str(path), digest)
+        entry = cache.get(key)
+        known = _unpickled(entry) if entry is not None else None
+        if known is not None:
+            loaded = kind.__new__(kind)
+            loaded.patterns, loaded.maxlen, loaded.cache = *known, {}
+            return loaded
+    read = kind(path)
+    if key and cache is not None:
+        with contextlib.suppress(Exception):  # a pattern that does not pickle: the file is read next time
+            cache.put(key, pickle.dumps((read.patterns, read.maxlen), pickle.HIGHEST_PROTOCOL))
+    return read
+
+
+def _unpickled(entry: bytes) -> tuple[dict, int] | None:
+    """(patterns, maxlen) from a cache entry; None for anything else."""
+    try:
+        patterns, maxlen = pickle.loads(entry)
+    except Exception:  # an entry that does not unpickle is a miss
+        return None
+    return (patterns, maxlen) if isinstance(patterns, dict) and isinstance(maxlen, int) else None
 
 
 def _vowel_safe_dict(base: type) -> type:

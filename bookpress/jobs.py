@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from .logs import kept_warnings
@@ -137,7 +138,14 @@ def told(rendered: Rendered) -> bytes:
 class LocalPool:
     """Jobs in worker processes on this machine; print editions split into their units."""
 
-    def __init__(self, workers: int, *, cache: bool = False, languages: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        cache: bool = False,
+        languages: tuple[str, ...] = (),
+        dictionaries: Path | None = None,
+    ) -> None:
         # spawn: each worker is a fresh interpreter, not a copy of this process and its
         # threads; unlike a forkserver it keeps no state that a fork of this process
         # (a test runner, a program using bookpress) would inherit without owning it.
@@ -145,7 +153,10 @@ class LocalPool:
         self.workers = workers
         self.cache = cache
         self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(languages,)
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(languages, dictionaries),
         )
         self._manager: Any = None
         self._context = context
@@ -181,18 +192,21 @@ class LocalPool:
             self._manager.shutdown()
 
 
-def _worker_start(languages: tuple[str, ...] = ()) -> None:
-    """Load the renderers, and the hyphenation of ``languages``, once per worker.
+def _worker_start(languages: tuple[str, ...] = (), dictionaries: Path | None = None) -> None:
+    """Load the renderers, and the hyphenation of ``languages``, once per worker; with
+    ``dictionaries``, parsed dictionaries are kept in that project's build cache.
 
     Ctrl-C reaches every process of the terminal; the parent stops the build,
     and its workers end with it instead of printing tracebacks of their own.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .cache import Cache
     from .hyphenation import load_dictionary
     from .renderers import epub, pdf  # noqa: F401
 
+    cache = Cache(dictionaries) if dictionaries is not None else None
     for language in languages:
-        load_dictionary(language)
+        load_dictionary(language, cache=cache)
 
 
 def _results(futures: list[Future[Any]]) -> list[Any]:
@@ -250,13 +264,15 @@ def runner(
     scheduler: str | None = None,
     cache: bool = False,
     languages: tuple[str, ...] = (),
+    dictionaries: Path | None = None,
 ) -> Iterator[Runner]:
     """The runner a build asks for: a cluster, a local pool, or in turn for one worker.
 
     With ``cache``, local runners use the build cache of each book's own project,
     so one runner serves several projects; the cluster's workers do not reach
     the projects, so they use none. A local pool's workers load the hyphenation
-    of ``languages`` (the books' languages, as far as known) as they start.
+    of ``languages`` (the books' languages, as far as known) as they start, kept
+    parsed in the build cache of the project ``dictionaries`` if given.
     """
     chosen: Runner
     if scheduler:
@@ -264,7 +280,9 @@ def runner(
 
         chosen = Cluster(scheduler)
     elif (workers or default_workers()) > 1:
-        chosen = LocalPool(workers or default_workers(), cache=cache, languages=languages)
+        chosen = LocalPool(
+            workers or default_workers(), cache=cache, languages=languages, dictionaries=dictionaries
+        )
     else:
         chosen = InTurn(cache=cache)
     try:

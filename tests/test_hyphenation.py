@@ -100,3 +100,30 @@ def test_a_dictionary_loaded_ahead_is_the_one_pyphen_serves(language: str, file:
     assert pyphen.Pyphen(lang=language.replace("-", "_")).hd is loaded
     # German gets the dictionary without vowelless pieces, other languages Pyphen's own.
     assert (type(loaded).__name__ == "VowelSafeDict") == language.startswith("de")
+
+
+def test_a_parsed_dictionary_is_kept_in_the_cache_and_hyphenates_the_same(tmp_path: Path) -> None:
+    from bookpress import hyphenation
+    from bookpress.cache import Cache
+
+    cache = Cache(tmp_path)
+    path = pyphen.LANGUAGES["de_DE"]
+    kind = hyphenation._vowel_safe_dict(pyphen.HyphDict)
+    read = hyphenation._read(kind, path, cache)
+    assert cache.size()[0] == 1
+    parsed: list[object] = []
+
+    class Counted(kind):  # type: ignore[misc, valid-type]
+        def __init__(self, path: object) -> None:
+            parsed.append(path)
+            super().__init__(path)
+
+    again = hyphenation._read(Counted, path, cache)
+    assert parsed == []  # from the cache, not the file
+    assert again.patterns == read.patterns and again.maxlen == read.maxlen
+    for word in ("Weiterbildung", "Klarheit", "Organisationsentwicklung", "Fortschritt"):
+        assert again.positions(word) == read.positions(word)
+    (entry,) = (path for path in cache.path.rglob("*") if path.is_file() and len(path.name) == 64)
+    entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")  # damaged: read from the file again
+    hyphenation._read(Counted, pyphen.LANGUAGES["de_DE"], cache)
+    assert len(parsed) == 1

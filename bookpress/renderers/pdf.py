@@ -187,15 +187,7 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
         for warning in unit.warnings:
             LOG.warning("%s", warning)
     css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
-    use_safer_german(setup.language)
-    try:
-        with _errors_stop_the_build():
-            document = _layout(setup, plan.front, css)
-            data = _write(document, setup)
-    except FatalURLFetchingError as error:
-        raise _outside(error) from None
-    check_fonts(document, allowed=setup.fonts)
-    stubs = [_page_of(document, anchor) for anchor in plan.anchors]
+    data, stubs = _front_matter(plan, css)
     return pdf_join.join(
         front=data,
         front_pages=stubs[0],
@@ -208,6 +200,53 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             if PurePosixPath(name).suffix.lower() in FONT_TYPES
         },
     )
+
+
+def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[int]]:
+    """The front matter's PDF and the page of each unit's stand-in in it.
+
+    With a cache, front matter laid out before with the same stylesheets and
+    folios is taken from it, its warnings told again; it is kept only once it
+    passed the font check.
+    """
+    setup = plan.setup
+    cache = Cache(setup.cache_root) if setup.cache_root is not None else None
+    key = cache.key("pdf front", setup.digest, *_library_versions(), plan.front, repr(css)) if cache else ""
+    known = _front_entry(cache.get(key), len(plan.anchors)) if cache is not None else None
+    if known is not None:
+        data, stubs, warnings = known
+        for warning in warnings:
+            LOG.warning("%s", warning)
+        return data, stubs
+    use_safer_german(setup.language, cache=cache)
+    warnings: list[str] = []
+    try:
+        with _errors_stop_the_build(), kept_warnings(warnings):
+            document = _layout(setup, plan.front, css)
+            data = _write(document, setup)
+    except FatalURLFetchingError as error:
+        raise _outside(error) from None
+    for warning in warnings:
+        LOG.warning("%s", warning)
+    check_fonts(document, allowed=setup.fonts)
+    stubs = [_page_of(document, anchor) for anchor in plan.anchors]
+    if cache is not None:
+        head = {"stubs": stubs, "warnings": warnings}
+        cache.put(key, json.dumps(head).encode() + b"\n" + data)
+    return data, stubs
+
+
+def _front_entry(entry: bytes | None, units: int) -> tuple[bytes, list[int], list[str]] | None:
+    """(PDF, stand-in pages, warnings) of cached front matter with ``units`` stand-ins."""
+    if not entry or b"\n" not in entry:
+        return None
+    head, data = entry.split(b"\n", 1)
+    try:
+        fields = json.loads(head)
+        stubs, warnings = [int(page) for page in fields["stubs"]], [str(w) for w in fields["warnings"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (data, stubs, warnings) if len(stubs) == units else None
 
 
 def _page_of(document: Document, anchor: str) -> int:
@@ -258,7 +297,7 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
 
 def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
     setup = job.setup
-    use_safer_german(setup.language)
+    use_safer_german(setup.language, cache=Cache(setup.cache_root) if setup.cache_root else None)
     warnings: list[str] = []
     folio, recto = 0, False
 
