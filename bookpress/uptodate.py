@@ -19,6 +19,7 @@ This module imports nothing heavy, so a build with nothing to do stays fast.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -93,21 +94,27 @@ class Record:
             return None
 
 
-def record_key(cache: Cache, root: Path, output: Path, options: Iterable[object]) -> str:
-    """The key of the record for builds of ``root`` into ``output`` with ``options``."""
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    """``name version`` of each library in :data:`LIBRARIES`, looked up once per process."""
     versions = []
     for name in LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} -")
+    return tuple(versions)
+
+
+def record_key(cache: Cache, root: Path, output: Path, options: Iterable[object]) -> str:
+    """The key of the record for builds of ``root`` into ``output`` with ``options``."""
     return cache.key(
         "build record",
         str(root.resolve()),
         str(output.resolve()),
         repr(tuple(options)),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
-        "\n".join(versions),
+        "\n".join(_versions()),
     )
 
 
