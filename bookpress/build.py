@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -296,11 +297,24 @@ def collect(
 
 
 def _start(run: jobs.Runner, book: Book, volume: Volume, profiles: list[Profile]) -> Started:
+    """Start the volume's editions; the result lists them in the order of ``profiles``.
+
+    Editions rendered as one job are started before those laid out in units: a
+    pool takes jobs in the order given, so a long single job (the screen PDF)
+    runs beside the print edition's units instead of alone after them.
+    """
     when = timestamp(volume)
-    return [
-        (profile, _readable(lambda: run.start(book, volume, profile, when)), time.perf_counter())  # noqa: B023
-        for profile in profiles
-    ]
+    started = {}
+    for profile in sorted(profiles, key=_laid_out_in_units):
+        pending = _readable(partial(run.start, book, volume, profile, when))
+        started[profile.name] = (profile, pending, time.perf_counter())
+    return [started[profile.name] for profile in profiles]
+
+
+def _laid_out_in_units(profile: Profile) -> bool:
+    from .renderers.pdf_plan import PROFILES  # no WeasyPrint
+
+    return profile.format == "pdf" and profile.name in PROFILES and PROFILES[profile.name].in_units
 
 
 def finish_volume(
