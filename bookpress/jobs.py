@@ -23,6 +23,7 @@ are logged here, so they reach the author like any other.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing
@@ -206,7 +207,10 @@ def _worker_start(languages: tuple[str, ...] = (), dictionaries: Path | None = N
 
     cache = Cache(dictionaries) if dictionaries is not None else None
     for language in languages:
-        load_dictionary(language, cache=cache)
+        # Only a head start: a failure here must not break the pool; the layout that
+        # needs the dictionary loads it again and reports what is wrong.
+        with contextlib.suppress(Exception):
+            load_dictionary(language, cache=cache)
 
 
 def _results(futures: list[Future[Any]]) -> list[Any]:
