@@ -303,18 +303,14 @@ def _start(run: jobs.Runner, book: Book, volume: Volume, profiles: list[Profile]
     pool takes jobs in the order given, so a long single job (the screen PDF)
     runs beside the print edition's units instead of alone after them.
     """
+    from .jobs import laid_out_in_units
+
     when = timestamp(volume)
     started = {}
-    for profile in sorted(profiles, key=_laid_out_in_units):
+    for profile in sorted(profiles, key=laid_out_in_units):
         pending = _readable(partial(run.start, book, volume, profile, when))
         started[profile.name] = (profile, pending, time.perf_counter())
     return [started[profile.name] for profile in profiles]
-
-
-def _laid_out_in_units(profile: Profile) -> bool:
-    from .renderers.pdf_plan import PROFILES  # no WeasyPrint
-
-    return profile.format == "pdf" and profile.name in PROFILES and PROFILES[profile.name].in_units
 
 
 def finish_volume(

@@ -80,6 +80,14 @@ class _Commands(click.Group):
 CONSOLE = "bookpress.console"  # key of the Console in the context's meta
 
 
+def _tell_written(console: Console, edition: Written) -> None:
+    """One line for an edition a build wrote, or found up to date."""
+    if edition.unchanged:
+        console.result(f"up to date: {edition.path}  ({_human_size(edition.size)})")
+    else:
+        console.result(f"wrote {edition.path}  ({_human_size(edition.size)}, {edition.seconds:.1f} s)")
+
+
 def _human_size(size: int) -> str:
     from .progress import human_size  # with the console: not loaded for --help
 
@@ -217,10 +225,7 @@ def build_command(
 
     def report(edition: Written) -> None:
         written.append(edition)
-        if edition.unchanged:
-            console.result(f"up to date: {edition.path}  ({_human_size(edition.size)})")
-        else:
-            console.result(f"wrote {edition.path}  ({_human_size(edition.size)}, {edition.seconds:.1f} s)")
+        _tell_written(console, edition)
 
     def wait(holder: str) -> None:
         console.problem(f"waiting: another build is writing to {options.output} ({holder})", fg="yellow")
@@ -311,10 +316,7 @@ def backlist_command(
     console = _console()
 
     def report(edition: Written) -> None:
-        if edition.unchanged:
-            console.result(f"up to date: {edition.path}  ({_human_size(edition.size)})")
-        else:
-            console.result(f"wrote {edition.path}  ({_human_size(edition.size)}, {edition.seconds:.1f} s)")
+        _tell_written(console, edition)
 
     def failed(outcome: Outcome) -> None:
         error = outcome.error

@@ -80,18 +80,23 @@ class InTurn:
         pass
 
 
+def laid_out_in_units(profile: Profile) -> bool:
+    """Whether the edition is laid out in units (see :mod:`.renderers.pdf`), not as one job."""
+    from .renderers import pdf_plan  # no WeasyPrint
+
+    return profile.format == "pdf" and pdf_plan.PROFILES[profile.name].in_units
+
+
 def _in_units(book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, *, cache: bool) -> Any:
-    """The plan of an edition made in units (see :mod:`.renderers.pdf`); None for the others.
-    With ``cache``, its units use the build cache of the book's own project. Planning
-    does not load WeasyPrint (:mod:`.renderers.pdf_plan`)."""
-    if profile.format != "pdf":
+    """The plan of an edition made in units; None for the others. With ``cache``, its
+    units use the build cache of the book's own project. Planning does not load
+    WeasyPrint (:mod:`.renderers.pdf_plan`)."""
+    if not laid_out_in_units(profile):
         return None
     from .renderers import pdf_plan
 
-    settings = pdf_plan.PROFILES[profile.name]
-    if not settings.in_units:
-        return None
     cache_root = book.root if cache else None
+    settings = pdf_plan.PROFILES[profile.name]
     return pdf_plan.plan(book, volume, timestamp=timestamp, profile=settings, cache_root=cache_root)
 
 
@@ -105,9 +110,14 @@ class Rendered:
 
 def render_edition(book: Book, volume_number: int, profile_name: str, timestamp: dt.datetime) -> Rendered:
     """Render one edition where this runs (a worker process), keeping its warnings."""
+    return _rendered(lambda: PROFILES[profile_name].render(book, book.volume(volume_number), timestamp))
+
+
+def _rendered(make: Callable[[], bytes]) -> Rendered:
+    """The bytes ``make`` gives, with the warnings logged while it ran."""
     warnings: list[str] = []
     with kept_warnings(warnings):
-        data = PROFILES[profile_name].render(book, book.volume(volume_number), timestamp)
+        data = make()
     return Rendered(data, tuple(warnings))
 
 
@@ -123,10 +133,7 @@ def finish_edition(plan: Any, units: list[Any]) -> Rendered:
     worker process), keeping the warnings of the units and of the front matter."""
     from .renderers import pdf
 
-    warnings: list[str] = []
-    with kept_warnings(warnings):
-        data = pdf.finish(plan, units)
-    return Rendered(data, tuple(warnings))
+    return _rendered(lambda: pdf.finish(plan, units))
 
 
 def told(rendered: Rendered) -> bytes:

@@ -214,8 +214,8 @@ def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[i
     key = cache.key("pdf front", setup.digest, *_library_versions(), plan.front, repr(css)) if cache else ""
     known = _front_entry(cache.get(key), len(plan.anchors)) if cache is not None else None
     if known is not None:
-        data, stubs, warnings = known
-        for warning in warnings:
+        data, stubs, kept = known
+        for warning in kept:
             LOG.warning("%s", warning)
         return data, stubs
     use_safer_german(setup.language, cache=cache)
@@ -231,18 +231,14 @@ def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[i
     check_fonts(document, allowed=setup.fonts)
     stubs = [_page_of(document, anchor) for anchor in plan.anchors]
     if cache is not None:
-        head = {"stubs": stubs, "warnings": warnings}
-        cache.put(key, json.dumps(head).encode() + b"\n" + data)
+        cache.put(key, _entry({"stubs": stubs, "warnings": warnings}, data))
     return data, stubs
 
 
 def _front_entry(entry: bytes | None, units: int) -> tuple[bytes, list[int], list[str]] | None:
     """(PDF, stand-in pages, warnings) of cached front matter with ``units`` stand-ins."""
-    if not entry or b"\n" not in entry:
-        return None
-    head, data = entry.split(b"\n", 1)
     try:
-        fields = json.loads(head)
+        fields, data = _read_entry(entry)
         stubs, warnings = [int(page) for page in fields["stubs"]], [str(w) for w in fields["warnings"]]
     except (ValueError, KeyError, TypeError):
         return None
@@ -288,6 +284,7 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
             laid = _unpacked(cache.get(cache.key("pdf unit", *shaping, job.html, str(folio))), job.index)
             if laid is not None:
                 return laid
+    use_safer_german(setup.language, cache=cache)
     laid, recto = _laid_out(job, board)
     if cache:
         cache.put(pages_key, f"{laid.pages} {int(recto)}".encode())
@@ -297,7 +294,6 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
 
 def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
     setup = job.setup
-    use_safer_german(setup.language, cache=Cache(setup.cache_root) if setup.cache_root else None)
     warnings: list[str] = []
     folio, recto = 0, False
 
@@ -329,19 +325,31 @@ def _counted(entry: bytes | None) -> tuple[int, bool] | None:
 
 
 def _packed(laid: Laid) -> bytes:
-    head = {"first_folio": laid.first_folio, "pages": laid.pages, "warnings": list(laid.warnings)}
-    return json.dumps(head).encode() + b"\n" + laid.pdf
+    return _entry(
+        {"first_folio": laid.first_folio, "pages": laid.pages, "warnings": list(laid.warnings)}, laid.pdf
+    )
 
 
 def _unpacked(entry: bytes | None, index: int) -> Laid | None:
-    if not entry or b"\n" not in entry:
-        return None
-    head, pdf = entry.split(b"\n", 1)
     try:
-        fields = json.loads(head)
+        fields, pdf = _read_entry(entry)
         return Laid(index, int(fields["first_folio"]), int(fields["pages"]), pdf, tuple(fields["warnings"]))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def _entry(head: dict[str, Any], pdf: bytes) -> bytes:
+    """A cache entry of a laid-out part: a line of JSON about it, then its PDF."""
+    return json.dumps(head).encode() + b"\n" + pdf
+
+
+def _read_entry(entry: bytes | None) -> tuple[dict[str, Any], bytes]:
+    """The JSON head and the PDF of an entry made by :func:`_entry`; ValueError if it is none."""
+    head, separator, pdf = (entry or b"").partition(b"\n")
+    fields = json.loads(head) if separator else None
+    if not isinstance(fields, dict):
+        raise ValueError("not a cache entry of a laid-out part")
+    return fields, pdf
 
 
 def _opens_recto(pages: Sequence[Any], anchor: str) -> bool:
