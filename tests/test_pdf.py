@@ -299,6 +299,113 @@ def test_screen_pdf_is_tagged_for_pdf_ua_1(screen: bytes) -> None:
     assert all("/StructParents" in page for page in reader.pages)
 
 
+def test_screen_structure_tree_is_one_tree_over_the_joined_pages(screen: bytes) -> None:
+    """The parts' trees are joined: every element's page is a page of the volume, and
+    each page's and link's key in the parent tree leads back to elements on that page."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(screen)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        tree = pdf.Root.StructTreeRoot
+        (document,) = list(tree.K)
+        assert document.S == "/Document"
+        seen: list[int] = []
+
+        def visit(element: pikepdf.Dictionary, parent: pikepdf.Dictionary) -> None:
+            assert element.P.objgen == parent.objgen
+            if "/Pg" in element:
+                seen.append(pages[element.Pg.objgen])  # KeyError: a page left out of the volume
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    visit(kid, element)
+
+        for kid in document.K:
+            visit(kid, document)
+        assert sorted(set(seen)) == list(range(len(pdf.pages)))  # every page has tagged content
+        nums = tree.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert len(parents) == len(nums) // 2 and int(tree.ParentTreeNextKey) > max(parents)
+        links = 0
+        for number, page in enumerate(pdf.pages):
+            marked = parents[int(page.obj.StructParents)]
+            assert all(pages[element.Pg.objgen] == number for element in marked)
+            for annot in page.obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    assert parents[int(annot.StructParent)].S in ("/Link", "/Span", "/NonStruct")
+                    links += 1
+        assert links
+
+
+def _long_second_chapter(root: Path) -> Book:
+    """pdf-mini with a one-page first chapter and a second one of several pages."""
+    chapter = root / "manuscript" / "band-1" / "02-mitte.md"
+    paragraph = "Ein Absatz, der die Seiten füllt und dabei lang genug ist, um umzubrechen. " * 12
+    chapter.write_text(chapter.read_text(encoding="utf-8") + ("\n" + paragraph + "\n") * 12, encoding="utf-8")
+    return load_book(root)
+
+
+def _folio_sides(reader: PdfReader, pages: range) -> dict[int, str]:
+    """Folio -> the half of the page it is printed on, for the pages that show one."""
+    sides = {}
+    for number in pages:
+        text = reader.pages[number].extract_text().rstrip()
+        folio = re.search(r"(\d+)$", text)
+        if folio:
+            x = _text_at(reader.pages[number], folio.group(1))
+            sides[int(folio.group(1))] = "left" if x < 120 * MM / 2 else "right"
+    return sides
+
+
+def test_screen_pages_take_their_side_from_their_folio(project: Callable[[str], Path]) -> None:
+    """A chapter after one of odd length opens on a left-hand page (no blank page on
+    screen); its folios and running heads are those of the sides its folios give."""
+    book = _long_second_chapter(project("pdf-mini"))
+    volume = book.volumes[0]
+    reader = read(render(book, volume, "screen"))
+    first, second = chapter_starts(reader, volume)
+    assert second == first + 1
+    end = starts(reader)["Über die Autorin"]
+    assert end - second >= 3
+    sides = _folio_sides(reader, range(second + 1, end))
+    assert len(sides) >= 2
+    assert all(side == ("right" if folio % 2 else "left") for folio, side in sides.items()), sides
+    title = volume.chapters[1].doc.title
+    for number in range(second + 1, end):
+        text = reader.pages[number].extract_text()
+        folio = int(re.search(r"(\d+)$", text.rstrip()).group(1))
+        assert (title in text.splitlines()) == (folio % 2 == 1), (folio, text[:80])
+
+
+def _line_starts(page: object) -> list[float]:
+    """x positions where the body's lines on the page begin."""
+    lefts: list[float] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if len(text.strip()) > 20:  # a line of the body
+            lefts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    return lefts
+
+
+def test_screen_with_mirrored_margins_lays_a_unit_out_on_its_side(project: Callable[[str], Path]) -> None:
+    """Where a stylesheet gives left and right pages different margins, a unit that opens
+    on a left-hand page is laid out as one, not only given the other margin boxes."""
+    root = project("pdf-mini")
+    with (root / "styles" / "screen.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("@page :left { margin-left: 30mm; margin-right: 10mm; }\n")
+        sheet.write("@page :right { margin-left: 10mm; margin-right: 30mm; }\n")
+    book = _long_second_chapter(root)
+    reader = read(render(book, book.volumes[0], "screen"))
+    second = chapter_starts(reader, book.volumes[0])[1]
+    for number in range(second, starts(reader)["Über die Autorin"]):
+        lefts = _line_starts(reader.pages[number])
+        folio = number - second + 2  # the second chapter opens on folio 2
+        expected = 30 if folio % 2 == 0 else 10
+        assert lefts and abs(min(lefts) / MM - expected) < 1.5, (folio, min(lefts) / MM)
+
+
 def test_screen_pdf_has_live_web_links(screen: bytes) -> None:
     uris = [
         annot.get_object()["/A"].get("/URI")
