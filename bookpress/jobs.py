@@ -83,9 +83,11 @@ class InTurn:
 
 def laid_out_in_units(profile: Profile) -> bool:
     """Whether the edition is laid out in units (see :mod:`.renderers.pdf`), not as one job."""
+    if profile.format != "pdf":
+        return False
     from .renderers import pdf_plan  # no WeasyPrint
 
-    return profile.format == "pdf" and pdf_plan.PROFILES[profile.name].in_units
+    return pdf_plan.PROFILES[profile.name].in_units
 
 
 def _in_units(book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, *, cache: bool) -> Any:

