@@ -60,6 +60,8 @@ VOLUME = {
     ),
 }
 PRINT = {
+    "printer": Spec("str", chars=20),
+    "paper": Spec("str", chars=40),
     "trim": Spec("str", chars=20),
     "width_mm": Spec("float"),
     "height_mm": Spec("float"),
