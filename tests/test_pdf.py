@@ -583,3 +583,58 @@ def test_cli_shows_the_image_warning(project: Callable[[str], Path]) -> None:
         result = CliRunner().invoke(main, ["-C", str(root), *flags, "build", "-p", "print"])
         assert result.exit_code == 0, result.stderr
         assert "warning: manuscript/grob.png: printed at " in result.stderr
+
+
+# Page labels
+
+
+def contents_numbers(reader: PdfReader) -> dict[str, str]:
+    """Title -> page number as the contents page prints it."""
+    text = reader.pages[starts(reader)["Inhalt"]].extract_text()
+    return {
+        title.strip(): number
+        for title, number in re.findall(r"^(?:[IVX]+/\d\d )?(.+?)[ .]+ (\d+)$", text, re.MULTILINE)
+    }
+
+
+def test_page_labels_match_the_folios(sample: Book, printed: dict[int, bytes], screen: bytes) -> None:
+    editions = [(volume, read(printed[volume.number])) for volume in sample.volumes]
+    editions.append((sample.volume(1), read(screen)))
+    for volume, reader in editions:
+        labels = reader.page_labels
+        first = chapter_starts(reader, volume)[0]
+        assert labels[:first] == ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"][:first]
+        assert labels[first:] == [str(n) for n in range(1, len(labels) - first + 1)]
+        # The contents' numbers, the bookmarks and the labels agree.
+        listed = contents_numbers(reader)
+        marks = starts(reader)
+        assert listed and all(labels[marks[title]] == number for title, number in _by_mark(listed, marks))
+
+
+def _by_mark(listed: dict[str, str], marks: dict[str, int]) -> list[tuple[str, str]]:
+    """(bookmark title, contents number) for each contents entry."""
+    pairs = []
+    for title, number in listed.items():
+        [mark] = [m for m in marks if m == title or m.endswith(f" {title}")]
+        pairs.append((mark, number))
+    return pairs
+
+
+def test_contents_links_lead_to_pages_labelled_with_their_number(printed: dict[int, bytes]) -> None:
+    reader = read(printed[2])
+    labels = reader.page_labels
+    contents = reader.pages[starts(reader)["Inhalt"]]
+    numbers = list(contents_numbers(reader).values())
+    targets = []
+    for annotation in contents.get("/Annots", []):
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest") or annotation.get("/A", {}).get("/D")
+        if destination is None:
+            continue
+        if isinstance(destination, str) or not hasattr(destination, "__getitem__"):
+            destination = reader.named_destinations[str(destination)]
+            page = reader.get_destination_page_number(destination)
+        else:
+            page = reader.get_page_number(destination[0].get_object())
+        targets.append(labels[page])
+    assert targets and sorted(set(targets), key=int) == sorted(set(numbers), key=int)

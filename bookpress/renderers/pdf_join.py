@@ -28,6 +28,7 @@ import pikepdf
 from pikepdf import Array, Name, OutlineItem
 
 from .pdf_fonts import share_font_programs
+from .pdf_labels import add_page_labels
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def _join(
     _copy_catalog(out, opened)
     if "/StructTreeRoot" in opened.Root:
         _join_structure(out, placed)
+    add_page_labels(out, front_pages)
     _write_destinations(out, placed)
     _write_outline(out, placed)
     out.trailer.Info = out.copy_foreign(opened.trailer.Info)
