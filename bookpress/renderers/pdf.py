@@ -49,7 +49,7 @@ from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume
-from . import pdf_html, pdf_join
+from . import pdf_html, pdf_join, pdf_printer
 from .pdf_checks import (
     check_fonts,
     check_images,
@@ -194,7 +194,7 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             LOG.warning("%s", warning)
     css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
     data, stubs = _front_matter(plan, css)
-    return pdf_join.join(
+    joined = pdf_join.join(
         front=data,
         front_pages=stubs[0],
         blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
@@ -206,6 +206,7 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             if PurePosixPath(name).suffix.lower() in FONT_TYPES
         },
     )
+    return pdf_printer.for_printer(joined, setup.settings) if setup.profile.bleed else joined
 
 
 def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[int]]:
