@@ -236,16 +236,30 @@ def _placed(ctm: Matrix) -> tuple[float, float]:
 
 def has_transparency(pdf: pikepdf.Pdf) -> bool:
     """Whether anything in ``pdf`` is drawn see-through: an alpha below 1, a soft mask, a blend mode."""
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-            continue
-        if obj.get("/Type") == Name.ExtGState or ("/ca" in obj or "/CA" in obj):
+    for obj in _dictionaries(pdf):
+        if "/ca" in obj or "/CA" in obj or "/SMask" in obj or "/BM" in obj:
+            if obj.get("/Subtype") == Name.Image:
+                if "/SMask" in obj:
+                    return True
+                continue
             if float(obj.get("/ca", 1)) < 1 or float(obj.get("/CA", 1)) < 1:
                 return True
             if obj.get("/SMask", Name("/None")) != Name("/None"):
                 return True
             if obj.get("/BM", Name.Normal) not in (Name.Normal, Name.Compatible):
                 return True
-        if obj.get("/Subtype") == Name.Image and ("/SMask" in obj or "/SMaskInData" in obj):
+        if obj.get("/Subtype") == Name.Image and "/SMaskInData" in obj and int(obj.SMaskInData):
             return True
     return False
+
+
+def _dictionaries(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every indirect dictionary and stream, and the graphics states written straight into
+    resource dictionaries (which are not indirect objects of their own)."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            yield obj
+            resources = obj.get("/Resources")
+            states = resources.get("/ExtGState") if isinstance(resources, pikepdf.Dictionary) else None
+            if isinstance(states, pikepdf.Dictionary):
+                yield from (state for state in states.values() if isinstance(state, pikepdf.Dictionary))
