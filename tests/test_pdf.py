@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from bookpress.build import timestamp
 from bookpress.errors import BookError
 from bookpress.loader import load_book
-from bookpress.model import Book, Volume
+from bookpress.model import Book, Volume, volume_title
 from bookpress.renderers import PROFILES, pdf, pdf_plan
 from conftest import REPO, replace_in
 
@@ -638,3 +638,45 @@ def test_contents_links_lead_to_pages_labelled_with_their_number(printed: dict[i
             page = reader.get_page_number(destination[0].get_object())
         targets.append(labels[page])
     assert targets and sorted(set(targets), key=int) == sorted(set(numbers), key=int)
+
+
+# Closing pages and preflight
+
+
+def test_print_editions_are_padded_with_the_series_page(sample: Book, printed: dict[int, bytes]) -> None:
+    for volume in sample.volumes:
+        reader = read(printed[volume.number])
+        assert len(reader.pages) % 2 == 0
+        last = flat(reader.pages[-1].extract_text())
+        others = [v for v in sample.volumes if v is not volume]
+        assert last.startswith("Ebenfalls in dieser Reihe")
+        assert all(volume_title(sample.series, o) in last and o.isbn.print in last for o in others)
+        assert volume.isbn.print not in last
+
+
+def test_sample_print_pdfs_pass_preflight_for_their_printer(
+    sample: Book, printed: dict[int, bytes], tmp_path: Path
+) -> None:
+    from bookpress.preflight import Expect, preflight
+
+    for number, data in printed.items():
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(data)
+        assert preflight(path, Expect.of(sample.print)) == []
+
+
+def test_closing_pages_only_where_the_page_count_needs_them() -> None:
+    from bookpress.renderers.pdf_closing import pages_to_add
+
+    assert pages_to_add(19, 30, 2) == [30]
+    assert pages_to_add(20, 30, 2) == []
+    assert pages_to_add(21, 30, 4) == [30, 31, 32]
+
+
+def test_a_series_of_one_volume_pads_with_a_blank_page(project: Callable[[str], Path]) -> None:
+    from bookpress.renderers.pdf_closing import closing_pages
+
+    book = load_book(project("pdf-mini"))
+    assert len(book.volumes) == 1
+    closing = closing_pages(book, book.volumes[0])
+    assert "also-in-series" not in closing and closing.count("closing-blank") == 1

@@ -49,7 +49,8 @@ from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume
-from . import pdf_html, pdf_join, pdf_printer
+from ..printers import PRINTERS
+from . import pdf_closing, pdf_html, pdf_join, pdf_printer
 from .pdf_checks import (
     check_fonts,
     check_images,
@@ -199,6 +200,9 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
         front_pages=stubs[0],
         blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
         units=[pdf_join.Part(unit.first_folio, unit.pages, unit.pdf) for unit in units],
+        closing=pdf_closing.pages_to_add(
+            stubs[0] + units[-1].first_folio + units[-1].pages - 1, stubs[-1] + 1, _multiple(setup)
+        ),
         identifier=setup.identifier,
         fonts={
             name: data
@@ -207,6 +211,11 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
         },
     )
     return pdf_printer.for_printer(joined, setup.settings) if setup.profile.bleed else joined
+
+
+def _multiple(setup: Setup) -> int:
+    """The page multiple the print edition is padded to (1 for an edition not printed)."""
+    return PRINTERS[setup.settings.printer].page_multiple if setup.profile.bleed else 1
 
 
 def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[int]]:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..model import Book, Chapter, Volume, chapter_code, volume_title
 from ..xhtml import OPS, XHTML, local
-from . import html
+from . import html, pdf_closing
 
 GENERATOR = "bookpress"
 BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", "section"}
@@ -64,6 +64,7 @@ def front_document(book: Book, volume: Volume, *, timestamp: dt.datetime, profil
     body = "\n".join(
         [*_front(book, volume), f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>', stubs[-1]]
     )
+    body += "\n" + pdf_closing.closing_pages(book, volume)  # after the stand-ins: see pdf_closing
     return _page(book, volume, timestamp, profile, body)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pikepdf
@@ -48,6 +48,7 @@ def join(
     units: list[Part],
     identifier: str,
     fonts: Mapping[str, bytes] | None = None,
+    closing: Sequence[int] = (),
 ) -> bytes:
     """The volume's PDF: ``front_pages`` pages of ``front``, then the units in order.
 
@@ -55,12 +56,13 @@ def join(
     the document information, language and identifier come from ``front``.
     ``fonts`` (path → bytes of the book's font files) lets the parts share one
     subset of each face; without them each part
-    keeps its own.
+    keeps its own. ``closing`` are pages of ``front`` appended after the units (see
+    :mod:`.pdf_closing`).
     """
     with warnings.catch_warnings():
         # pikepdf warns that extend() leaves named destinations behind: they are written below.
         warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-        return _join(front, front_pages, blank, units, identifier, fonts or {})
+        return _join(front, front_pages, blank, units, identifier, fonts or {}, closing)
 
 
 def _join(
@@ -70,6 +72,7 @@ def _join(
     units: list[Part],
     identifier: str,
     fonts: Mapping[str, bytes],
+    closing: Sequence[int] = (),
 ) -> bytes:
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(front))]
@@ -88,6 +91,8 @@ def _join(
         placed.append((source, len(out.pages), len(source.pages)))
         out.pages.extend(source.pages)
         folio += len(source.pages)
+    for index in closing:
+        out.pages.append(opened.pages[index])
     _copy_catalog(out, opened)
     if "/StructTreeRoot" in opened.Root:
         _join_structure(out, placed)
