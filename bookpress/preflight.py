@@ -61,6 +61,7 @@ CODES = {
         Code("P051", "error", "transparency", "see-through drawing the printer wants flattened"),
         Code("P060", "error", "ink-limit", "a colour above the printer's total ink limit"),
         Code("P061", "warning", "ink-unchecked", "a CMYK picture whose ink coverage was not measured"),
+        Code("P070", "warning", "annotations", "bookmarks or annotations the printer asks to leave out"),
     )
 }
 
@@ -322,6 +323,18 @@ def _document(pdf: pikepdf.Pdf, path: Path, expect: Expect) -> list[Finding]:
         )
     if printer.pdf_standard:
         findings += [Finding(path, None, "P050", text) for text in _pdfx(pdf, printer.pdf_standard)]
+    if printer.no_annotations:
+        annotations = sum(len(page.obj.get("/Annots", ())) for page in pdf.pages)
+        if annotations or "/Outlines" in pdf.Root:
+            findings.append(
+                Finding(
+                    path,
+                    None,
+                    "P070",
+                    f"{annotations} annotations{' and bookmarks' if '/Outlines' in pdf.Root else ''}; "
+                    f"{printer.name} asks for a PDF without them",
+                )
+            )
     if printer.pdf_standard != "pdf/x-4" and has_transparency(pdf):
         findings.append(
             Finding(path, None, "P051", f"something is drawn see-through; {printer.name} wants it flattened")

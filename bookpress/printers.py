@@ -88,6 +88,8 @@ class Printer:
     spine_text_min_pages: int  # fewer pages: no text on the spine
     printer_line: str  # the imprint's "printed by" line, unless the project overrides it
     sources: tuple[str, ...] = field(default=())  # the documents the figures come from
+    # The printer asks for a PDF without bookmarks, links or other annotations.
+    no_annotations: bool = False
 
     @property
     def default_paper(self) -> Paper:
@@ -222,6 +224,9 @@ KDP = Printer(
     # KDP prints the place of printing on a page it adds at the end of each copy; not found
     # in a KDP document searched here.
     printer_line="Druck: siehe letzte Seite",
+    # [KDP-S] "Submitted files should not contain crop marks, trim marks, bookmarks, comments,
+    # invisible objects, annotations, placeholder text, or metadata."
+    no_annotations=True,
     sources=(
         "KDP, Print Options — https://kdp.amazon.com/en_US/help/topic/G201834180",
         "KDP, Paperback Submission Guidelines — https://kdp.amazon.com/en_US/help/topic/G201857950",

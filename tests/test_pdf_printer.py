@@ -55,6 +55,8 @@ def test_no_bleed_at_the_spine_for_kdp(kdp: bytes) -> None:
                 else:
                     assert (box[0], box[2]) == (left - 3.2, right)
         assert "/OutputIntents" not in pdf.Root  # KDP asks for no PDF/X
+        # nor for bookmarks and annotations
+        assert "/Outlines" not in pdf.Root and not any("/Annots" in page.obj for page in pdf.pages)
 
 
 def test_ingramspark_gets_pdf_x_1a_keys(ingram: bytes) -> None:

@@ -178,6 +178,18 @@ def test_pdf_x_keys_and_transparency(tmp_path: Path) -> None:
     assert codes(make(tmp_path, pdfx=False, extgstate=half), kdp) == ["P051"]
 
 
+def test_bookmarks_for_a_printer_that_wants_none(tmp_path: Path) -> None:
+    path = make(tmp_path, pdfx=False)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem("Kapitel", 0))
+        pdf.save(path)
+    kdp = Expect(PRINTERS["kdp"], (127.0, 203.2), PRINTERS["kdp"].bleed, "white")
+    [finding] = preflight(path, kdp)
+    assert (finding.code, finding.severity) == ("P070", "warning")
+    assert finding.message == "0 annotations and bookmarks; Amazon KDP asks for a PDF without them"
+
+
 def test_command_line_text_json_and_exit_status(tmp_path: Path) -> None:
     good, bad = tmp_path / "good", tmp_path / "bad"
     good.mkdir()

@@ -1,7 +1,8 @@
 """A joined print PDF made ready for its printer (``[print] printer``).
 
-Two things only the whole book knows, done with pikepdf after the join:
+What only the whole book knows, done with pikepdf after the join:
 
+- **Bookmarks and links** go for a printer that asks for a PDF without them (KDP).
 - **Bleed at the spine.** WeasyPrint bleeds every edge alike; a printer that
   wants none at the spine (KDP) gets each page's MediaBox and BleedBox cut
   back to the trim there: left on right-hand pages, right on left-hand ones.
@@ -50,13 +51,16 @@ def for_printer(data: bytes, settings: PrintSettings) -> bytes:
 
     A printer that wants neither gets ``data`` as it is.
     """
-    standard = PRINTERS[settings.printer].pdf_standard
+    printer = PRINTERS[settings.printer]
+    standard = printer.pdf_standard
     spine = settings.spine_bleed_mm != settings.bleed_mm
-    if not standard and not spine:
+    if not standard and not spine and not printer.no_annotations:
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if spine:
             cut_spine_bleed(pdf, settings.spine_bleed_mm)
+        if printer.no_annotations:
+            drop_bookmarks_and_links(pdf)
         version = mark_pdfx(pdf, standard) if standard else pdf.pdf_version
         buffer = io.BytesIO()
         pdf.save(
@@ -70,6 +74,15 @@ def for_printer(data: bytes, settings: PrintSettings) -> bytes:
             compress_streams=True,
         )
     return buffer.getvalue()
+
+
+def drop_bookmarks_and_links(pdf: pikepdf.Pdf) -> None:
+    """Remove the bookmarks and link annotations, for a printer that wants a PDF without them."""
+    if "/Outlines" in pdf.Root:
+        del pdf.Root["/Outlines"]
+    if pdf.Root.get("/PageMode") == Name.UseOutlines:
+        del pdf.Root["/PageMode"]
+    _drop_links(pdf)
 
 
 def cut_spine_bleed(pdf: pikepdf.Pdf, bleed_mm: float) -> None:
