@@ -38,6 +38,7 @@ class Placed:
     pixels: tuple[int, int]
     size_pt: tuple[float, float]  # placed width and height
     soft_mask: bool
+    xobject: pikepdf.Object | None = field(default=None, compare=False, repr=False)  # its image stream
 
     @property
     def ppi(self) -> float:
@@ -201,11 +202,12 @@ def _draw(name: object, resources: pikepdf.Object | None, state: _State, scan: P
             return
         scan.images.append(
             Placed(
-                str(name),
+                str(name).lstrip("/"),
                 family(xobject.get("/ColorSpace"), resources),
                 (int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))),
                 _placed(state.ctm),
                 "/SMask" in xobject or "/SMaskInData" in xobject,
+                xobject,
             )
         )
     elif subtype == Name.Form and depth < MAX_DEPTH:

@@ -4,15 +4,19 @@ Read with pikepdf (see :mod:`bookpress.pdfscan` for what is read from the
 pages): page boxes and sizes, bleed per edge, fonts embedded and subset,
 colour spaces, black text in black ink alone, the effective resolution of
 pictures, page-count rules, the PDF/X keys when the profile asks for PDF/X,
-transparency, and the ink coverage of the CMYK colours the pages paint.
+transparency, and the ink coverage of the CMYK colours and CMYK pictures
+the pages paint.
 
-What it does not check: the ink coverage inside pictures (their pixels are
-not looked into), the colours of shadings, and the full PDF/X standard (no
-validator such as veraPDF runs here).
+What it does not check: the ink coverage of pictures it cannot decode
+honestly (anything but 8-bit CMYK pixels without a /Decode array; RGB
+pictures are separated by the printer, with its own limit), the colours of
+shadings, and the full PDF/X standard (no validator such as veraPDF runs
+here).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +25,7 @@ from pathlib import Path
 
 import pikepdf
 from pikepdf import Name
+from PIL import Image, ImageMath
 
 from .model import PrintSettings
 from .pdfscan import CMYK_FAMILIES, RGB_FAMILIES, PageScan, has_transparency, scan_page
@@ -60,7 +65,7 @@ CODES = {
         Code("P050", "error", "pdfx-keys", "a key the PDF/X standard asks for is missing or wrong"),
         Code("P051", "error", "transparency", "see-through drawing the printer wants flattened"),
         Code("P060", "error", "ink-limit", "a colour above the printer's total ink limit"),
-        Code("P061", "warning", "ink-unchecked", "a CMYK picture whose ink coverage was not measured"),
+        Code("P061", "warning", "ink-unchecked", "a CMYK picture whose ink coverage could not be measured"),
         Code("P070", "warning", "annotations", "bookmarks or annotations the printer asks to leave out"),
     )
 }
@@ -280,8 +285,44 @@ def _colours(scan: PageScan, printer: Printer) -> Iterator[tuple[str, str]]:
                 f"K{colour[3]:.0%}); {printer.name} allows {printer.ink_limit} %",
             )
     for image in scan.images:
-        if image.family.split("/")[-1] in CMYK_FAMILIES:
-            yield "P061", f"picture {image.name} is CMYK; its ink coverage is not measured here"
+        if image.family.split("/")[-1] not in CMYK_FAMILIES:
+            continue
+        ink = picture_ink(image.xobject)
+        if ink is None:
+            yield "P061", f"picture {image.name} is CMYK; its ink coverage could not be measured here"
+        elif ink > printer.ink_limit:
+            yield (
+                "P060",
+                f"picture {image.name} has up to {ink} % ink; {printer.name} allows {printer.ink_limit} %",
+            )
+
+
+@functools.lru_cache(maxsize=64)
+def _ink_of(data: bytes, width: int, height: int) -> int | None:
+    """The highest C+M+Y+K of any pixel, in %, of 8-bit CMYK pixels; None if unreadable."""
+    try:
+        picture = Image.frombytes("CMYK", (width, height), data)
+    except ValueError:
+        return None
+    c, m, y, k = picture.split()
+    total = ImageMath.lambda_eval(
+        lambda band: band["c"] + band["m"] + band["y"] + band["k"], c=c, m=m, y=y, k=k
+    )
+    return round(total.getextrema()[1] / 255 * 100)
+
+
+def picture_ink(xobject: pikepdf.Object | None) -> int | None:
+    """The highest total ink of a DeviceCMYK picture in %, or None where it cannot be told
+    honestly (another encoding, a /Decode array, a picture the library cannot read)."""
+    if xobject is None or "/Decode" in xobject or int(xobject.get("/BitsPerComponent", 8)) != 8:
+        return None
+    try:
+        picture = pikepdf.PdfImage(xobject).as_pil_image()
+    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+        return None
+    if picture.mode != "CMYK":
+        return None
+    return _ink_of(picture.tobytes(), picture.width, picture.height)
 
 
 def _allowed(printer: Printer) -> str:

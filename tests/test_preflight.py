@@ -23,10 +23,11 @@ FONT = REPO / "styles" / "fonts" / "libertine" / "LinLibertine_R.otf"
 TEXT = b"BT /F1 10 Tf 50 500 Td (Text) Tj ET\n"
 
 
-def image(pdf: pikepdf.Pdf, pixels: int, space: str) -> pikepdf.Stream:
-    """A square raster image of ``pixels`` × ``pixels`` in DeviceRGB or DeviceCMYK."""
+def image(pdf: pikepdf.Pdf, pixels: int, space: str, ink: bytes = b"") -> pikepdf.Stream:
+    """A square raster image of ``pixels`` × ``pixels`` in DeviceRGB or DeviceCMYK, white but
+    for a first pixel of ``ink`` (its CMYK values)."""
     channels = 3 if space == "/DeviceRGB" else 4
-    data = zlib.compress(bytes(pixels * pixels * channels))
+    data = zlib.compress(ink + bytes(pixels * pixels * channels - len(ink)))
     return pdf.make_stream(
         data,
         Type=Name.XObject,
@@ -46,6 +47,7 @@ def make(
     content: bytes = TEXT,
     bleed: bool = True,
     picture: tuple[int, str, float] | None = None,  # (pixels, colour space, placed width in inches)
+    ink: bytes = b"",  # CMYK of the picture's first pixel
     extgstate: Dictionary | None = None,
     embedded: bool = True,
     pdfx: bool = True,
@@ -77,7 +79,7 @@ def make(
     drawing = content
     if picture is not None:
         pixels, space, inches = picture
-        resources.XObject = Dictionary(Im1=image(pdf, pixels, space))
+        resources.XObject = Dictionary(Im1=image(pdf, pixels, space, ink))
         drawing += f"q {inches * 72} 0 0 {inches * 72} 40 40 cm /Im1 Do Q\n".encode()
     if extgstate is not None:
         resources.ExtGState = Dictionary(G1=extgstate)
@@ -137,7 +139,16 @@ def test_a_picture_at_150_ppi(tmp_path: Path) -> None:
     )
     sharp = preflight(make(tmp_path, picture=(600, "/DeviceCMYK", 2.0)), INGRAM)
     assert "P030" not in {f.code for f in sharp}
-    assert "P061" in {f.code for f in sharp}  # its ink is not measured, and preflight says so
+
+
+def test_ink_inside_a_cmyk_picture(tmp_path: Path) -> None:
+    heavy = make(tmp_path, picture=(600, "/DeviceCMYK", 2.0), ink=bytes([255, 200, 200, 255]))
+    findings = [f for f in preflight(heavy, INGRAM) if f.page == 1]
+    assert [(f.code, f.message) for f in findings] == [
+        ("P060", "picture Im1 has up to 357 % ink; IngramSpark allows 240 %")
+    ]
+    light = make(tmp_path, picture=(600, "/DeviceCMYK", 2.0), ink=bytes([100, 100, 100, 255]))
+    assert codes(light) == []
 
 
 def test_no_bleed(tmp_path: Path) -> None:
