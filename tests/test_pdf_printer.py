@@ -95,3 +95,9 @@ def test_the_shipped_icc_profile_is_a_cmyk_printer_profile_with_its_licence() ->
     assert "FOGRA39" in profile.profile_description
     licence = ICC_PROFILE.with_suffix(".LICENSE").read_text(encoding="utf-8")
     assert "zlib" in licence.lower() and "FOGRA39L.ti3" in licence
+
+
+def test_qpdf_finds_no_structural_problem(kdp: bytes, ingram: bytes) -> None:
+    for data in (kdp, ingram):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert pdf.check_pdf_syntax() == []
