@@ -255,7 +255,7 @@ def build_command(
         what = _what_was_written(written)
         console.problem(what[0].upper() + what[1:])
         sys.exit(1)
-    _preflight_written(project, written)
+    _preflight_written(project, written, cache=options.cache)
     total = sum(w.size for w in written)
     done = "up to date" if written and all(w.unchanged for w in written) else "built"
     console.result(
@@ -264,15 +264,16 @@ def build_command(
     )
 
 
-def _preflight_written(project: Path, written: list[Written]) -> None:
-    """Preflight the print PDFs the build wrote (or found up to date); show what it finds."""
+def _preflight_written(project: Path, written: list[Written], *, cache: bool) -> None:
+    """Preflight the print PDFs the build wrote (or found up to date); show what it finds.
+    With ``cache``, a file preflighted before is not read again."""
     from .preflight import run
 
     prints = tuple(edition.path for edition in written if edition.profile == "print")
     if not prints:
         return
     try:
-        findings = run(project, prints)
+        findings = run(project, prints, cache=cache)
     except BookError as error:
         _console().problem(f"preflight: {error}")
         return

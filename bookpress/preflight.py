@@ -17,19 +17,23 @@ here).
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pikepdf
-from pikepdf import Name
-from PIL import Image, ImageMath
+from typing import TYPE_CHECKING
 
 from .model import PrintSettings
-from .pdfscan import CMYK_FAMILIES, RGB_FAMILIES, PageScan, has_transparency, scan_page
 from .printers import PRINTERS, Bleed, Printer
+
+if TYPE_CHECKING:  # pikepdf, Pillow and the page scanner load only when a file is read
+    import pikepdf
+
+    from .cache import Cache
+    from .pdfscan import PageScan
 
 MM = 72 / 25.4
 TOLERANCE_MM = 0.2
@@ -131,19 +135,50 @@ class Expect:
         return cls(printer, None, printer.bleed, printer.default_paper.name)
 
 
-def preflight(path: Path, expect: Expect) -> list[Finding]:
-    """The findings of one print PDF, page by page, then those of the whole file."""
+def preflight(path: Path, expect: Expect, *, cache: Cache | None = None) -> list[Finding]:
+    """The findings of one print PDF, page by page, then those of the whole file.
+
+    With ``cache``, the findings are kept under the file's digest and the
+    expectation, so a file checked before is not read page by page again (a
+    build with nothing to do preflights its print PDFs in no time).
+    """
     try:
-        pdf = pikepdf.open(path)
-    except (pikepdf.PdfError, OSError) as error:
+        data = path.read_bytes()
+    except OSError as error:
+        return [Finding(path, None, "P050", f"cannot be read as a PDF: {error.strerror or error}")]
+    key = cache.key("preflight", hashlib.sha256(data).hexdigest(), repr(expect)) if cache else ""
+    known = _kept(cache.get(key), path) if cache else None
+    if known is not None:
+        return known
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as error:
         return [Finding(path, None, "P050", f"cannot be read as a PDF: {error}")]
     with pdf:
         findings = list(_pages(pdf, path, expect))
         findings += _document(pdf, path, expect)
-    return _capped(findings)
+    findings = _capped(findings)
+    if cache:
+        kept = [[finding.page, finding.code, finding.message] for finding in findings]
+        cache.put(key, json.dumps(kept).encode())
+    return findings
+
+
+def _kept(entry: bytes | None, path: Path) -> list[Finding] | None:
+    """The findings kept in a cache entry, for ``path``; None if there are none."""
+    try:
+        return [
+            Finding(path, page, str(code), str(message)) for page, code, message in json.loads(entry or b"")
+        ]
+    except (ValueError, TypeError):
+        return None
 
 
 def _pages(pdf: pikepdf.Pdf, path: Path, expect: Expect) -> Iterator[Finding]:
+    from .pdfscan import scan_page
+
     printer = expect.printer
     for index, page in enumerate(pdf.pages):
         number = index + 1
@@ -212,6 +247,8 @@ def _boxes(page: pikepdf.Page, index: int, expect: Expect) -> Iterator[tuple[str
 
 
 def _fonts(page: pikepdf.Page) -> Iterator[tuple[str, str]]:
+    from pikepdf import Name
+
     for name, font in _page_fonts(page):
         subtype = font.get("/Subtype")
         if subtype == Name.Type3:
@@ -232,6 +269,9 @@ def _fonts(page: pikepdf.Page) -> Iterator[tuple[str, str]]:
 
 def _page_fonts(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Dictionary]]:
     """Every font a page's resources and those of its forms name, once each."""
+    import pikepdf
+    from pikepdf import Name
+
     seen: set[tuple[int, int]] = set()
     pending = [page.obj.get("/Resources")]
     while pending:
@@ -254,6 +294,8 @@ def _page_fonts(page: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Dictionary]]:
 
 
 def _colours(scan: PageScan, printer: Printer) -> Iterator[tuple[str, str]]:
+    from .pdfscan import CMYK_FAMILIES, RGB_FAMILIES
+
     painted = scan.families | {image.family for image in scan.images}
     if not printer.rgb_allowed:
         device_only = printer.pdf_standard == "pdf/x-1a"
@@ -300,6 +342,8 @@ def _colours(scan: PageScan, printer: Printer) -> Iterator[tuple[str, str]]:
 @functools.lru_cache(maxsize=64)
 def _ink_of(data: bytes, width: int, height: int) -> int | None:
     """The highest C+M+Y+K of any pixel, in %, of 8-bit CMYK pixels; None if unreadable."""
+    from PIL import Image, ImageMath
+
     try:
         picture = Image.frombytes("CMYK", (width, height), data)
     except ValueError:
@@ -314,6 +358,8 @@ def _ink_of(data: bytes, width: int, height: int) -> int | None:
 def picture_ink(xobject: pikepdf.Object | None) -> int | None:
     """The highest total ink of a DeviceCMYK picture in %, or None where it cannot be told
     honestly (another encoding, a /Decode array, a picture the library cannot read)."""
+    import pikepdf
+
     if xobject is None or "/Decode" in xobject or int(xobject.get("/BitsPerComponent", 8)) != 8:
         return None
     try:
@@ -334,6 +380,8 @@ def _allowed(printer: Printer) -> str:
 
 
 def _document(pdf: pikepdf.Pdf, path: Path, expect: Expect) -> list[Finding]:
+    from .pdfscan import has_transparency
+
     printer = expect.printer
     findings = []
     count = len(pdf.pages)
@@ -390,6 +438,8 @@ def _document(pdf: pikepdf.Pdf, path: Path, expect: Expect) -> list[Finding]:
 
 
 def _pdfx(pdf: pikepdf.Pdf, standard: str) -> Iterator[str]:
+    from pikepdf import Name
+
     version, pdf_version = PDFX_VERSIONS[standard]
     intents = pdf.Root.get("/OutputIntents")
     if not intents or not any(
@@ -411,6 +461,9 @@ def _pdfx(pdf: pikepdf.Pdf, standard: str) -> Iterator[str]:
 
 
 def _groups(pdf: pikepdf.Pdf) -> int:
+    import pikepdf
+    from pikepdf import Name
+
     return sum(
         1
         for obj in pdf.objects
@@ -490,7 +543,15 @@ def print_files(project: Path, files: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def run(project: Path, files: tuple[Path, ...] = (), printer: str | None = None) -> list[Finding]:
-    """The findings of every file to check (see :func:`print_files`) against its printer."""
+def run(
+    project: Path, files: tuple[Path, ...] = (), printer: str | None = None, *, cache: bool = False
+) -> list[Finding]:
+    """The findings of every file to check (see :func:`print_files`) against its printer; with
+    ``cache``, kept in the project's build cache by each file's digest."""
+    from .cache import Cache
+
     expect = expectation(project, printer)
-    return [finding for path in print_files(project, files) for finding in preflight(path, expect)]
+    kept = Cache(project) if cache else None
+    return [
+        finding for path in print_files(project, files) for finding in preflight(path, expect, cache=kept)
+    ]

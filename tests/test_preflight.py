@@ -246,3 +246,29 @@ def test_build_preflights_the_print_pdf_it_wrote(tmp_path: Path) -> None:
     [line] = [line for line in result.output.splitlines() if ": P040: " in line]
     assert line.endswith("pages; IngramSpark binds 24 to 828 pages on cream")
     assert "_print.pdf: P040" in line
+
+
+def test_findings_are_kept_by_the_file_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file preflighted before is not read page by page again; a changed one is."""
+    from bookpress import preflight as module
+    from bookpress.cache import Cache
+
+    path = make(tmp_path, pages=23)
+    cache = Cache(tmp_path)
+    first = preflight(path, INGRAM, cache=cache)
+    assert first  # an odd page count
+    read: list[Path] = []
+    real = module._pages
+
+    def counted(pdf: pikepdf.Pdf, where: Path, expect: Expect):  # type: ignore[no-untyped-def]
+        read.append(where)
+        return real(pdf, where, expect)
+
+    monkeypatch.setattr(module, "_pages", counted)
+    assert preflight(path, INGRAM, cache=cache) == first
+    assert read == []
+    assert preflight(path, Expect.printer_only(PRINTERS["bod"]), cache=cache) != first  # another printer
+    assert len(read) == 1
+    make(tmp_path, pages=24)  # the same file name, other content
+    assert {f.code for f in preflight(path, INGRAM, cache=cache)} != {f.code for f in first}
+    assert len(read) == 2
