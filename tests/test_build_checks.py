@@ -206,7 +206,7 @@ def test_the_summary_names_what_an_earlier_volume_wrote(project) -> None:
 def broken_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
     """The one place a renderer is replaced: a bug must become one line and exit 70."""
 
-    def boom(*args: object) -> bytes:
+    def boom(*args: object, **options: object) -> bytes:
         raise RuntimeError("the renderer\nbroke")
 
     monkeypatch.setitem(PROFILES, "ebook", dataclasses.replace(PROFILES["ebook"], render=boom))
