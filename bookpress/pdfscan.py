@@ -10,12 +10,20 @@ shadings' colours (only their space).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
 import math
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
 from pikepdf import Name
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -38,7 +46,7 @@ class Placed:
     pixels: tuple[int, int]
     size_pt: tuple[float, float]  # placed width and height
     soft_mask: bool
-    xobject: pikepdf.Object | None = field(default=None, compare=False, repr=False)  # its image stream
+    ink: int | None = None  # the highest total ink of a CMYK picture in %; None: not measured
 
     @property
     def ppi(self) -> float:
@@ -200,14 +208,17 @@ def _draw(name: object, resources: pikepdf.Object | None, state: _State, scan: P
         if xobject.get("/ImageMask", False):
             _paint(state.fill, scan, text=False)  # a stencil paints in the fill colour
             return
+        kind = family(xobject.get("/ColorSpace"), resources)
         scan.images.append(
             Placed(
                 str(name).lstrip("/"),
-                family(xobject.get("/ColorSpace"), resources),
+                kind,
                 (int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))),
                 _placed(state.ctm),
                 "/SMask" in xobject or "/SMaskInData" in xobject,
-                xobject,
+                picture_ink(xobject)
+                if family(xobject.get("/ColorSpace"), resources) in CMYK_FAMILIES
+                else None,
             )
         )
     elif subtype == Name.Form and depth < MAX_DEPTH:
@@ -229,6 +240,142 @@ def _inline(
     name = str(space or "unknown").lstrip("/")
     kind = INLINE_SPACES.get(name) or family(Name("/" + name), resources)
     scan.images.append(Placed("inline", kind, (width, height), _placed(state.ctm), False))
+
+
+@functools.lru_cache(maxsize=64)
+def _ink_of(data: bytes, width: int, height: int) -> int | None:
+    """The highest C+M+Y+K of any pixel, in %, of 8-bit CMYK pixels; None if unreadable."""
+    from PIL import Image, ImageMath
+
+    try:
+        picture = Image.frombytes("CMYK", (width, height), data)
+    except ValueError:
+        return None
+    c, m, y, k = picture.split()
+    total = ImageMath.lambda_eval(
+        lambda band: band["c"] + band["m"] + band["y"] + band["k"], c=c, m=m, y=y, k=k
+    )
+    return round(total.getextrema()[1] / 255 * 100)
+
+
+def picture_ink(xobject: pikepdf.Object | None) -> int | None:
+    """The highest total ink of a DeviceCMYK picture in %, or None where it cannot be told
+    honestly (another encoding, a /Decode array, a picture the library cannot read)."""
+    if xobject is None or "/Decode" in xobject or int(xobject.get("/BitsPerComponent", 8)) != 8:
+        return None
+    try:
+        picture = pikepdf.PdfImage(xobject).as_pil_image()
+    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+        return None
+    if picture.mode != "CMYK":
+        return None
+    return _ink_of(picture.tobytes(), picture.width, picture.height)
+
+
+# Scans kept by what a page paints with
+
+
+def page_key(page: pikepdf.Page, memo: dict[tuple[int, int], bytes] | None = None) -> str:
+    """SHA-256 of everything :func:`scan_page` reads of ``page``: its content streams (decoded)
+    and its resources but the fonts (whose glyphs are not looked into), objects taken by
+    content, not by number, so that the same page in another file has the same key.
+
+    ``memo`` keeps the digests of indirect objects between pages of one file (pages share
+    their colour spaces and graphics states).
+    """
+    digest = hashlib.sha256()
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    for stream in streams:
+        if isinstance(stream, pikepdf.Stream):
+            data = stream.read_bytes()
+            digest.update(b"C%d:" % len(data) + data)
+    _canonical(page.obj.get("/Resources"), digest, {} if memo is None else memo, set())
+    return digest.hexdigest()
+
+
+def _canonical(
+    obj: object, digest: Any, memo: dict[tuple[int, int], bytes], open_: set[tuple[int, int]]
+) -> None:
+    """Feed ``obj`` into ``digest``: dictionaries by sorted key, streams by their decoded
+    bytes, an indirect object by the digest of its own content."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        number = obj.objgen
+        if number in open_:
+            digest.update(b"cycle;")
+            return
+        if number not in memo:
+            own = hashlib.sha256()
+            open_.add(number)
+            _direct(obj, own, memo, open_)
+            open_.discard(number)
+            memo[number] = b"I" + own.digest()
+        digest.update(memo[number])
+        return
+    _direct(obj, digest, memo, open_)
+
+
+def _direct(
+    obj: object, digest: Any, memo: dict[tuple[int, int], bytes], open_: set[tuple[int, int]]
+) -> None:
+    if isinstance(obj, pikepdf.Stream):
+        data = obj.read_bytes()
+        digest.update(b"S%d:" % len(data) + data)
+        _dictionary(obj.stream_dict, digest, memo, open_)
+    elif isinstance(obj, pikepdf.Dictionary):
+        _dictionary(obj, digest, memo, open_)
+    elif isinstance(obj, pikepdf.Array):
+        digest.update(b"[")
+        for item in obj:
+            _canonical(item, digest, memo, open_)
+        digest.update(b"]")
+    else:
+        text = repr(obj).encode("utf-8", "surrogatepass")
+        digest.update(b"V%d:" % len(text) + text)
+
+
+_UNREAD_KEYS = frozenset({"/Font", "/Length", "/Parent"})  # fonts, and what qpdf rewrites
+
+
+def _dictionary(
+    obj: pikepdf.Object, digest: Any, memo: dict[tuple[int, int], bytes], open_: set[tuple[int, int]]
+) -> None:
+    digest.update(b"{")
+    for key in sorted(obj.keys()):
+        if key in _UNREAD_KEYS:
+            continue
+        digest.update(key.encode("utf-8", "surrogatepass") + b"=")
+        _canonical(obj[key], digest, memo, open_)
+    digest.update(b"}")
+
+
+def scanned(
+    page: pikepdf.Page, cache: Cache | None, memo: dict[tuple[int, int], bytes] | None = None
+) -> PageScan:
+    """:func:`scan_page`, kept in ``cache`` by :func:`page_key`: a page of a chapter scanned
+    when it was laid out, or in an earlier preflight, is not read again. ``memo`` is
+    :func:`page_key`'s, for the pages of one file."""
+    if cache is None or not cache.enabled:
+        return scan_page(page)
+    key = cache.key("page scan", page_key(page, memo))
+    try:
+        found = pickle.loads(cache.get(key) or b"")  # sealed: written by this project's own builds
+    except Exception:  # a miss, or an entry of another layout
+        found = None
+    if isinstance(found, PageScan):
+        return found
+    scan = scan_page(page)
+    cache.put(key, pickle.dumps(scan, pickle.HIGHEST_PROTOCOL))
+    return scan
+
+
+def remember_scans(data: bytes, cache: Cache) -> None:
+    """Scan every page of the PDF ``data`` into ``cache`` (a unit of a print edition, where it
+    was laid out, so that preflighting the joined book finds its pages scanned)."""
+    memo: dict[tuple[int, int], bytes] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            scanned(page, cache, memo)
 
 
 def _placed(ctm: Matrix) -> tuple[float, float]:

@@ -16,7 +16,6 @@ here).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -157,7 +156,7 @@ def preflight(path: Path, expect: Expect, *, cache: Cache | None = None) -> list
     except pikepdf.PdfError as error:
         return [Finding(path, None, "P050", f"cannot be read as a PDF: {error}")]
     with pdf:
-        findings = list(_pages(pdf, path, expect))
+        findings = list(_pages(pdf, path, expect, cache))
         findings += _document(pdf, path, expect)
     findings = _capped(findings)
     if cache:
@@ -176,15 +175,16 @@ def _kept(entry: bytes | None, path: Path) -> list[Finding] | None:
         return None
 
 
-def _pages(pdf: pikepdf.Pdf, path: Path, expect: Expect) -> Iterator[Finding]:
-    from .pdfscan import scan_page
+def _pages(pdf: pikepdf.Pdf, path: Path, expect: Expect, cache: Cache | None = None) -> Iterator[Finding]:
+    from .pdfscan import scanned
 
     printer = expect.printer
+    memo: dict[tuple[int, int], bytes] = {}  # digests of shared resources, for the scans' keys
     for index, page in enumerate(pdf.pages):
         number = index + 1
         yield from (Finding(path, number, code, text) for code, text in _boxes(page, index, expect))
         yield from (Finding(path, number, code, text) for code, text in _fonts(page))
-        scan = scan_page(page)
+        scan = scanned(page, cache, memo)
         yield from (Finding(path, number, code, text) for code, text in _colours(scan, printer))
         for image in scan.images:
             if image.ppi < printer.min_image_ppi:
@@ -329,7 +329,7 @@ def _colours(scan: PageScan, printer: Printer) -> Iterator[tuple[str, str]]:
     for image in scan.images:
         if image.family.split("/")[-1] not in CMYK_FAMILIES:
             continue
-        ink = picture_ink(image.xobject)
+        ink = image.ink
         if ink is None:
             yield "P061", f"picture {image.name} is CMYK; its ink coverage could not be measured here"
         elif ink > printer.ink_limit:
@@ -337,38 +337,6 @@ def _colours(scan: PageScan, printer: Printer) -> Iterator[tuple[str, str]]:
                 "P060",
                 f"picture {image.name} has up to {ink} % ink; {printer.name} allows {printer.ink_limit} %",
             )
-
-
-@functools.lru_cache(maxsize=64)
-def _ink_of(data: bytes, width: int, height: int) -> int | None:
-    """The highest C+M+Y+K of any pixel, in %, of 8-bit CMYK pixels; None if unreadable."""
-    from PIL import Image, ImageMath
-
-    try:
-        picture = Image.frombytes("CMYK", (width, height), data)
-    except ValueError:
-        return None
-    c, m, y, k = picture.split()
-    total = ImageMath.lambda_eval(
-        lambda band: band["c"] + band["m"] + band["y"] + band["k"], c=c, m=m, y=y, k=k
-    )
-    return round(total.getextrema()[1] / 255 * 100)
-
-
-def picture_ink(xobject: pikepdf.Object | None) -> int | None:
-    """The highest total ink of a DeviceCMYK picture in %, or None where it cannot be told
-    honestly (another encoding, a /Decode array, a picture the library cannot read)."""
-    import pikepdf
-
-    if xobject is None or "/Decode" in xobject or int(xobject.get("/BitsPerComponent", 8)) != 8:
-        return None
-    try:
-        picture = pikepdf.PdfImage(xobject).as_pil_image()
-    except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
-        return None
-    if picture.mode != "CMYK":
-        return None
-    return _ink_of(picture.tobytes(), picture.width, picture.height)
 
 
 def _allowed(printer: Printer) -> str:

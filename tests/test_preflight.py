@@ -260,9 +260,9 @@ def test_findings_are_kept_by_the_file_digest(tmp_path: Path, monkeypatch: pytes
     read: list[Path] = []
     real = module._pages
 
-    def counted(pdf: pikepdf.Pdf, where: Path, expect: Expect):  # type: ignore[no-untyped-def]
+    def counted(pdf: pikepdf.Pdf, where: Path, expect: Expect, cache: object):  # type: ignore[no-untyped-def]
         read.append(where)
-        return real(pdf, where, expect)
+        return real(pdf, where, expect, cache)
 
     monkeypatch.setattr(module, "_pages", counted)
     assert preflight(path, INGRAM, cache=cache) == first
@@ -272,3 +272,48 @@ def test_findings_are_kept_by_the_file_digest(tmp_path: Path, monkeypatch: pytes
     make(tmp_path, pages=24)  # the same file name, other content
     assert {f.code for f in preflight(path, INGRAM, cache=cache)} != {f.code for f in first}
     assert len(read) == 2
+
+
+def test_a_page_has_the_same_scan_key_in_another_file(tmp_path: Path) -> None:
+    """The key of a page's scan follows what it paints, not the numbers of its objects."""
+    from bookpress.pdfscan import page_key
+
+    source = pikepdf.open(make(tmp_path, picture=(300, "/DeviceCMYK", 1.0)))
+    other = pikepdf.new()
+    other.add_blank_page()  # objects numbered differently in the copy
+    other.pages.extend(source.pages)
+    assert page_key(other.pages[1]) == page_key(source.pages[0])
+    assert page_key(other.pages[2]) == page_key(source.pages[1])
+    changed = pikepdf.open(make(tmp_path, picture=(300, "/DeviceCMYK", 1.0), ink=b"\xff\xff\xff\xff"))
+    assert page_key(changed.pages[0]) != page_key(source.pages[0])  # one pixel of the picture
+    coloured = pikepdf.open(make(tmp_path, content=b"1 0 0 0 k\n" + TEXT))
+    assert page_key(coloured.pages[0]) != page_key(source.pages[0])
+
+
+def test_the_pages_of_a_print_build_are_scanned_where_they_were_laid_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Preflight after a build reads only the pages the units did not bring: the front
+    matter's (and any closing page)."""
+    import io
+
+    from bookpress import pdfscan
+    from bookpress.build import BuildOptions, build
+    from bookpress.preflight import run
+
+    project = copy_project("pdf-mini", tmp_path / "book")
+    build(project, BuildOptions(output=project / "output", profiles=("print",), jobs=1))
+    (path,) = (project / "output").glob("*_print.pdf")
+    scanned: list[int] = []
+    real = pdfscan.scan_page
+
+    def counted(page: pikepdf.Page) -> pdfscan.PageScan:
+        scanned.append(1)
+        return real(page)
+
+    monkeypatch.setattr(pdfscan, "scan_page", counted)
+    found = run(project, (path,), cache=True)
+    pages = len(pikepdf.open(io.BytesIO(path.read_bytes())).pages)
+    monkeypatch.setattr(pdfscan, "scan_page", real)
+    assert found == run(project, (path,), cache=False)  # the same findings either way
+    assert 0 < len(scanned) < pages / 2, (len(scanned), pages)

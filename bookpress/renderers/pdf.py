@@ -49,6 +49,7 @@ from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume
+from ..pdfscan import remember_scans
 from ..printers import PRINTERS
 from . import pdf_closing, pdf_html, pdf_join, pdf_printer
 from .pdf_checks import (
@@ -302,6 +303,10 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
                 return laid
     use_safer_german(setup.language, cache=cache)
     laid, recto = _laid_out(job, board)
+    if cache and setup.profile.name == "print":
+        # Preflight reads every page of the joined book: its pages are scanned here,
+        # beside the other units, and found in the cache then.
+        remember_scans(laid.pdf, cache)
     if cache:
         cache.put(pages_key, f"{laid.pages} {int(recto)}".encode())
         cache.put(cache.key("pdf unit", *shaping, job.html, str(laid.first_folio)), _packed(laid))
