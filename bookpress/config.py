@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import values as V
 from .errors import BookError, Collector
 from .gate import MAX_TOML_BYTES, Gate, Where
-from .model import Author, PrintSettings, Series
+from .imprint import CREDIT_KEYS, merged_credits, printer_line
+from .model import Author, Credits, Imprint, PrintSettings, Series
 from .printconfig import print_settings
 from .tomlcheck import Locator, Reporter, Spec, check_table
 
@@ -28,6 +29,8 @@ SERIES = {
     "language": Spec("str", True, chars=V.MAX_TAG_CHARS),
     "publisher": Spec("str", True, chars=V.MAX_NAME_CHARS),
     "publisher_city": Spec("str", chars=V.MAX_NAME_CHARS),
+    "publisher_address": Spec("str", chars=V.MAX_ADDRESS_CHARS),
+    "copyright_holder": Spec("str", chars=V.MAX_NAME_CHARS),
     "rights": Spec("str", True, chars=V.MAX_RIGHTS_CHARS),
     "description": Spec("str", chars=V.MAX_DESCRIPTION_CHARS, multiline=True),
     "subjects": Spec("strs", chars=V.MAX_SUBJECT_CHARS, items=V.MAX_SUBJECTS),
@@ -42,6 +45,8 @@ SERIES = {
         items=V.MAX_AUTHORS,
     ),
 }
+# Who did what, named in the imprint: [credits] for the series, [volumes.credits] per volume.
+CREDITS = {name: Spec("str", chars=V.MAX_NAME_CHARS) for name in CREDIT_KEYS}
 VOLUME = {
     "number": Spec("int", True),
     "title": Spec("str", True, chars=V.MAX_TITLE_CHARS),
@@ -50,6 +55,9 @@ VOLUME = {
     "chapters": Spec("strs", chars=V.MAX_PATH_CHARS, items=V.MAX_CHAPTERS),
     "date": Spec("date", True),
     "cover": Spec("str", chars=V.MAX_PATH_CHARS),
+    "edition": Spec("int"),
+    "edition_year": Spec("int"),
+    "credits": Spec("table", False, CREDITS),
     "isbn": Spec(
         "table",
         True,
@@ -69,6 +77,8 @@ PRINT = {
     "outer_margin_mm": Spec("float"),
     "top_margin_mm": Spec("float"),
     "bottom_margin_mm": Spec("float"),
+    "printer_line": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
+    "paper_note": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
 }
 CHECK = {"ignore": Spec("strs", chars=20, items=V.MAX_IGNORED_CODES)}
 TOP = {
@@ -76,6 +86,7 @@ TOP = {
     "volumes": Spec("tables", True, VOLUME, items=V.MAX_VOLUMES),
     "print": Spec("table", False, PRINT),
     "check": Spec("table", False, CHECK),
+    "credits": Spec("table", False, CREDITS),
 }
 
 
@@ -93,6 +104,9 @@ class VolumeConfig:
     isbn_ebook: str
     isbn_print: str
     index: int  # 0-based position in [[volumes]], for messages
+    edition: int = 1
+    edition_year: int = 0  # 0: the year of ``date``
+    credits: Credits = field(default_factory=Credits)
 
     @property
     def key(self) -> str:
@@ -109,6 +123,7 @@ class Config:
     volumes: tuple[VolumeConfig, ...]
     print: PrintSettings
     ignore: tuple[str, ...]
+    imprint: Imprint  # the [print] lines of the imprint; its template is read by the loader
     locator: Locator  # finds the line of a key, for messages about it
 
 
@@ -182,8 +197,11 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         description=" ".join(raw.get("description", "").split()),
         subjects=tuple(raw.get("subjects", [])),
         authors=tuple(Author(a["name"].strip(), a["sort"].strip()) for a in raw["authors"]),
+        publisher_address=raw.get("publisher_address", "").strip(),
+        copyright_holder=raw.get("copyright_holder", "").strip(),
     )
-    volumes = tuple(_volume(index, item, report) for index, item in enumerate(data["volumes"]))
+    credits = merged_credits(Credits(), data.get("credits", {}))
+    volumes = tuple(_volume(index, item, report, credits) for index, item in enumerate(data["volumes"]))
     seen: dict[int, str] = {}
     for volume in volumes:
         where = ("volumes", volume.index, "number")
@@ -200,11 +218,36 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         volumes=volumes,
         print=print_settings(data.get("print", {}), report),
         ignore=tuple(data.get("check", {}).get("ignore", [])),
+        imprint=_imprint(data.get("print", {})),
         locator=locator,
     )
 
 
-def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
+def _imprint(raw: dict[str, Any]) -> Imprint:
+    """The lines of [print] that only the printed book's imprint carries."""
+    return Imprint(
+        printer_line=printer_line(raw.get("printer_line", "").strip()),
+        paper_note=raw.get("paper_note", "").strip(),
+    )
+
+
+def _edition(index: int, raw: dict[str, Any], report: Reporter) -> tuple[int, int]:
+    """(edition, its year; 0 for the year of the volume's date), each within its range."""
+    edition, year = raw.get("edition", 1), raw.get("edition_year", 0)
+    if not 1 <= edition <= V.MAX_EDITION:
+        report(("volumes", index, "edition"), f"must be between 1 and {V.MAX_EDITION}")
+        edition = 1
+    first = raw["date"].year
+    if "edition_year" in raw and not first <= year <= V.LAST_DATE.year:
+        report(
+            ("volumes", index, "edition_year"),
+            f"must lie between the year of date ({first}) and {V.LAST_DATE.year}",
+        )
+        year = 0
+    return edition, year
+
+
+def _volume(index: int, raw: dict[str, Any], report: Reporter, credits: Credits) -> VolumeConfig:
     isbns = {}
     for edition in ("ebook", "print"):
         value = normalise_isbn(raw["isbn"][edition])
@@ -224,6 +267,7 @@ def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
             "(the EPUB container cannot record later dates)",
         )
     chapters = raw.get("chapters")
+    edition, edition_year = _edition(index, raw, report)
     return VolumeConfig(
         number=raw["number"],
         title=raw["title"].strip(),
@@ -235,4 +279,7 @@ def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
         isbn_ebook=isbns["ebook"],
         isbn_print=isbns["print"],
         index=index,
+        edition=edition,
+        edition_year=edition_year,
+        credits=merged_credits(credits, raw.get("credits", {})),
     )

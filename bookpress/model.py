@@ -35,6 +35,8 @@ class Series:
     description: str
     subjects: tuple[str, ...]
     authors: tuple[Author, ...]
+    publisher_address: str = ""  # postal address, as printed in the imprint
+    copyright_holder: str = ""  # "" : the authors
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,39 @@ def isbn_digits(isbn: str) -> str:
 
 
 @dataclass(frozen=True)
+class Credits:
+    """Who did what for a volume, as named in the imprint ("" : not named)."""
+
+    editing: str = ""
+    proofreading: str = ""
+    cover_design: str = ""
+    typesetting: str = ""
+
+
+@dataclass(frozen=True)
 class Volume:
     """One book of the series."""
 
     number: int
     title: str
     subtitle: str
-    date: dt.date
+    date: dt.date  # publication date of the first edition
     isbn: Isbns
     cover: Path | None  # configured cover image, or None for a generated one
     chapters: tuple[Chapter, ...]
+    edition: int = 1  # "2. Auflage"
+    edition_year: int = 0  # the year of this edition; 0: the year of ``date``
+    credits: Credits = field(default_factory=Credits)
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """The imprint's template and the lines only the printed book carries."""
+
+    template: str = ""  # the template text; "" : the default template (see bookpress.imprint)
+    template_file: Path | None = None  # where ``template`` came from, for messages
+    printer_line: str = ""  # "Druck: …"; "" : none known
+    paper_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +150,7 @@ class Book:
     author_page: Document
     styles: Path  # the project's styles/ folder
     print: PrintSettings = field(default_factory=PrintSettings)
+    imprint: Imprint = field(default_factory=Imprint)
     # Checked bytes of stylesheets, the files they use, images and covers (see assets.py);
     # renderers use nothing else.
     resources: Resources = field(default_factory=Resources.empty)

@@ -25,7 +25,9 @@ BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", 
 
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
-    return _page(book, volume, timestamp, profile, "\n".join([*_front(book, volume), *_units(book, volume)]))
+    return _page(
+        book, volume, timestamp, profile, "\n".join([*_front(book, volume, profile), *_units(book, volume)])
+    )
 
 
 def unit_count(volume: Volume) -> int:
@@ -62,7 +64,11 @@ def front_document(book: Book, volume: Volume, *, timestamp: dt.datetime, profil
         for i, anchor in enumerate(anchors)
     ]
     body = "\n".join(
-        [*_front(book, volume), f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>', stubs[-1]]
+        [
+            *_front(book, volume, profile),
+            f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>',
+            stubs[-1],
+        ]
     )
     return _page(book, volume, timestamp, profile, body)
 
@@ -104,13 +110,13 @@ def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
     return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
 
 
-def _front(book: Book, volume: Volume) -> list[str]:
+def _front(book: Book, volume: Volume, profile: str) -> list[str]:
     href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
     href[book.author_page.anchor] = f"#{book.author_page.anchor}"
     return [
         html.half_title(book, volume),
         _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
-        _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
+        _bookmarked(html.imprint(book, volume, profile), html.LABELS["imprint"]),
         _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
     ]
 
