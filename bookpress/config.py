@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ PRINT = {
     "bottom_margin_mm": Spec("float"),
     "printer_line": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
     "paper_note": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
+    "links": Spec("str", chars=20),
 }
 CHECK = {"ignore": Spec("strs", chars=20, items=V.MAX_IGNORED_CODES)}
 TOP = {
@@ -216,11 +217,24 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         series=series,
         author_page=raw["author_page"],
         volumes=volumes,
-        print=print_settings(data.get("print", {}), report),
+        print=_with_links(print_settings(data.get("print", {}), report), data.get("print", {}), report),
         ignore=tuple(data.get("check", {}).get("ignore", [])),
         imprint=_imprint(data.get("print", {})),
         locator=locator,
     )
+
+
+# How the print PDF shows a web link's address (see bookpress.renderers.pdf_links).
+LINK_MODES = ("footnote", "inline")
+
+
+def _with_links(settings: PrintSettings, raw: dict[str, Any], report: Reporter) -> PrintSettings:
+    """``settings`` with [print] links, one of :data:`LINK_MODES`."""
+    mode = raw.get("links", settings.links).strip().lower()
+    if mode not in LINK_MODES:
+        report(("print", "links"), f"must be one of: {', '.join(LINK_MODES)}")
+        return settings
+    return replace(settings, links=mode)
 
 
 def _imprint(raw: dict[str, Any]) -> Imprint:

@@ -138,6 +138,7 @@ class PrintSettings:
     outer_margin_mm: float = 14.0
     top_margin_mm: float = 16.0
     bottom_margin_mm: float = 20.0
+    links: str = "footnote"  # how the print PDF shows web addresses: "footnote" or "inline"
 
 
 @dataclass(frozen=True)
