@@ -19,7 +19,7 @@ from . import values as V
 from .errors import BookError, Collector
 from .gate import MAX_TOML_BYTES, Gate, Where
 from .imprint import CREDIT_KEYS, merged_credits, printer_line
-from .model import Author, Credits, Imprint, PrintSettings, Series
+from .model import Author, CoverSettings, Credits, Imprint, PrintSettings, Series
 from .printconfig import print_settings
 from .tomlcheck import Locator, Reporter, Spec, check_table
 
@@ -58,6 +58,8 @@ VOLUME = {
     "edition": Spec("int"),
     "edition_year": Spec("int"),
     "credits": Spec("table", False, CREDITS),
+    "blurb": Spec("str", chars=V.MAX_DESCRIPTION_CHARS, multiline=True),
+    "price": Spec("str", chars=V.MAX_NAME_CHARS),
     "isbn": Spec(
         "table",
         True,
@@ -88,6 +90,14 @@ TOP = {
     "print": Spec("table", False, PRINT),
     "check": Spec("table", False, CHECK),
     "credits": Spec("table", False, CREDITS),
+    "cover": Spec(
+        "table",
+        False,
+        {
+            "spine_text": Spec("str", chars=20),
+            "author_note": Spec("str", chars=V.MAX_RIGHTS_CHARS, multiline=True),
+        },
+    ),
 }
 
 
@@ -108,6 +118,8 @@ class VolumeConfig:
     edition: int = 1
     edition_year: int = 0  # 0: the year of ``date``
     credits: Credits = field(default_factory=Credits)
+    blurb: str = ""
+    price: str = ""
 
     @property
     def key(self) -> str:
@@ -125,6 +137,7 @@ class Config:
     print: PrintSettings
     ignore: tuple[str, ...]
     imprint: Imprint  # the [print] lines of the imprint; its template is read by the loader
+    cover: CoverSettings
     locator: Locator  # finds the line of a key, for messages about it
 
 
@@ -220,6 +233,7 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         print=_with_links(print_settings(data.get("print", {}), report), data.get("print", {}), report),
         ignore=tuple(data.get("check", {}).get("ignore", [])),
         imprint=_imprint(data.get("print", {})),
+        cover=_cover(data.get("cover", {}), report),
         locator=locator,
     )
 
@@ -235,6 +249,23 @@ def _with_links(settings: PrintSettings, raw: dict[str, Any], report: Reporter) 
         report(("print", "links"), f"must be one of: {', '.join(LINK_MODES)}")
         return settings
     return replace(settings, links=mode)
+
+
+def _paragraphs(text: str) -> str:
+    """Paragraphs separated by one empty line, each on one line."""
+    return "\n\n".join(" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip())
+
+
+SPINE_TEXT = ("bottom-to-top", "top-to-bottom")  # how the spine reads (German, English custom)
+
+
+def _cover(raw: dict[str, Any], report: Reporter) -> CoverSettings:
+    """[cover]: which way the spine reads, the back cover's author note."""
+    direction = raw.get("spine_text", SPINE_TEXT[0]).strip().lower()
+    if direction not in SPINE_TEXT:
+        report(("cover", "spine_text"), f"must be one of: {', '.join(SPINE_TEXT)}")
+        direction = SPINE_TEXT[0]
+    return CoverSettings(spine_text=direction, author_note=" ".join(raw.get("author_note", "").split()))
 
 
 def _imprint(raw: dict[str, Any]) -> Imprint:
@@ -296,4 +327,6 @@ def _volume(index: int, raw: dict[str, Any], report: Reporter, credits: Credits)
         edition=edition,
         edition_year=edition_year,
         credits=merged_credits(credits, raw.get("credits", {})),
+        blurb=_paragraphs(raw.get("blurb", "")),
+        price=raw.get("price", "").strip(),
     )

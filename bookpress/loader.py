@@ -63,6 +63,7 @@ def load_book(
         styles=root / "styles",
         print=config.print,
         imprint=imprint,
+        cover=config.cover,
         resources=reader.resources(),
     )
 
@@ -140,6 +141,8 @@ def _volume(
         edition=volume.edition,
         edition_year=volume.edition_year,
         credits=volume.credits,
+        blurb=volume.blurb,
+        price=volume.price,
     )
 
 

@@ -113,6 +113,8 @@ class Volume:
     edition: int = 1  # "2. Auflage"
     edition_year: int = 0  # the year of this edition; 0: the year of ``date``
     credits: Credits = field(default_factory=Credits)
+    blurb: str = ""  # the back cover's text; "" : the series description
+    price: str = ""  # as printed on the back cover, "18,00 € (D)"; "" : none
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,14 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
+class CoverSettings:
+    """The printed cover's settings ([cover] in book.toml)."""
+
+    spine_text: str = "bottom-to-top"  # German custom; "top-to-bottom" is the English one
+    author_note: str = ""  # the back cover's note on the author; "" : from the author page
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything a renderer needs, read once from the project."""
 
@@ -152,6 +162,7 @@ class Book:
     styles: Path  # the project's styles/ folder
     print: PrintSettings = field(default_factory=PrintSettings)
     imprint: Imprint = field(default_factory=Imprint)
+    cover: CoverSettings = field(default_factory=CoverSettings)
     # Checked bytes of stylesheets, the files they use, images and covers (see assets.py);
     # renderers use nothing else.
     resources: Resources = field(default_factory=Resources.empty)
