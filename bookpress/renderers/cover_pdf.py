@@ -97,6 +97,8 @@ def render(
     geometry = sheet(book, spine_mm)
     if not volume.isbn.print:
         raise BookError(f"{volume_label(volume)} has no print ISBN for the cover's bar code")
+    if "styles/fonts.css" not in book.resources:
+        raise BookError("the cover needs the book's fonts: styles/fonts.css is missing")
     front = _front_picture(book, volume, geometry)
     source = _document(book, volume, geometry, spine_text=spine_mm >= spine_text_min_mm)
     resources = {**book.resources, FRONT_KEY: front}
