@@ -272,6 +272,12 @@ def render_cover(text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1
     return buf.getvalue()
 
 
+def advance_mm(text: str, size_pt: float, *, fonts_dir: Path, style: str = "regular") -> float:
+    """How far ``text`` runs in the cover face at ``size_pt`` points, in millimetres."""
+    font = ImageFont.truetype(str(_load_fonts(fonts_dir)[style]), 1000)
+    return font.getlength(text) / 1000 * size_pt * 25.4 / 72
+
+
 def fitted_jpeg(data: bytes, size: tuple[int, int], *, mode: str = "RGB") -> bytes:
     """The image ``data`` cropped from its centre to the proportions of ``size``, scaled to it,
     as a baseline JPEG in ``mode`` ("RGB" for screens and stores, "CMYK" for print).

@@ -129,6 +129,31 @@ def test_spine_direction_is_configurable_and_a_thin_spine_stays_bare(pictured: P
     assert not [t for t in thin if 123 < t[1][0] < 127]
 
 
+def test_a_long_title_keeps_the_spine_clear_of_head_and_foot(
+    project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    root = project("minimal")
+    long_title = (
+        "Ein sehr langer Bandtitel, der auf keinen Buchrücken in einer Zeile passen würde, "
+        "auch nicht in kleiner Schrift und mit viel gutem Willen"
+    )
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('title = "Erster Band"', f'title = "{long_title}"'),
+        encoding="utf-8",
+    )
+    pdf = render(root, 12)
+    spine_words = " ".join(t[0] for t in texts(pdf) if 123 < t[1][0] < 135)
+    assert "Ein sehr langer" in spine_words and "Testverlag" not in spine_words  # the publisher gave way
+    image = raster(pdf, tmp_path, 100)
+    px = 100 / 25.4
+    strip = image.crop((round(123 * px), 0, round(135 * px), image.height)).convert("L")
+    band = round((3 + cover_pdf.SPINE_MARGIN_MM - 1) * px)  # bleed and margin, less a millimetre
+    for rows in ((0, band), (image.height - band, image.height)):
+        region = strip.crop((0, rows[0], strip.width, rows[1]))
+        assert region.getextrema()[1] < 120, rows  # only the navy ground: no light text
+
+
 def test_inks_are_cmyk_and_text_black_only(sample_cover: bytes) -> None:
     with pikepdf.open(io.BytesIO(sample_cover)) as pdf:
         page = pdf.pages[0]

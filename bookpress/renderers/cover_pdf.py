@@ -164,7 +164,8 @@ def _boxes(pdf: pydyf.PDF, geometry: Sheet) -> None:
 def _document(book: Book, volume: Volume, geometry: Sheet, *, spine_text: bool) -> str:
     g = geometry
     lang = escape(book.series.language, quote=True)
-    spine = _spine(book, volume, g) if spine_text else ""
+    parts, size = _spine_parts(book, volume, g) if spine_text else (("", "", ""), 0.0)
+    spine = _spine(parts) if any(parts) else ""
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"/><title>{escape(_title(book, volume))}</title>
 <style>
@@ -189,10 +190,10 @@ body {{ margin: 0; }}
 .ean .bar {{ position: absolute; top: 0; background: {BLACK}; }}
 .ean .digits {{ position: relative; height: 3.2mm; font-size: 8pt; }}
 .ean .digits span {{ position: absolute; top: 0; text-align: center; }}
-.spine {{ position: absolute; left: {g.trim_w + g.spine / 2 - (g.trim_h - 24) / 2}mm;
-  top: {g.trim_h / 2 - g.spine / 2}mm; width: {g.trim_h - 24}mm; height: {g.spine}mm;
+.spine {{ position: absolute; left: {g.trim_w + g.spine / 2 - _spine_length(g) / 2}mm;
+  top: {g.trim_h / 2 - g.spine / 2}mm; width: {_spine_length(g)}mm; height: {g.spine}mm;
   transform: rotate({-90 if book.cover.spine_text == "bottom-to-top" else 90}deg);
-  font-size: {_spine_font_pt(g.spine)}pt; line-height: {g.spine}mm; white-space: nowrap; }}
+  font-size: {size}pt; line-height: {g.spine}mm; white-space: nowrap; }}
 .spine table {{ width: 100%; border-collapse: collapse; }}
 .spine td {{ padding: 0; height: {g.spine}mm; vertical-align: middle; }}
 .spine .title {{ text-align: center; }}
@@ -273,16 +274,39 @@ def _ean(isbn: str) -> str:
     )
 
 
-def _spine_font_pt(spine_mm: float) -> float:
-    """The spine's type size: at most 10 pt, and half the spine's width."""
-    return round(min(10.0, spine_mm * 0.5 * MM), 1)
+SPINE_MARGIN_MM = 12  # no spine text this close to the head or the foot of the book
+SPINE_GAP_MM = 6  # at least this much room between author, title and publisher
+SPINE_MAX_PT, SPINE_MIN_PT = 10.0, 6.0
 
 
-def _spine(book: Book, volume: Volume, geometry: Sheet) -> str:
+def _spine_length(geometry: Sheet) -> float:
+    return geometry.trim_h - 2 * SPINE_MARGIN_MM
+
+
+def _spine_parts(book: Book, volume: Volume, geometry: Sheet) -> tuple[tuple[str, str, str], float]:
+    """(author, title, publisher) for the spine and their type size in points.
+
+    The size is at most 10 pt and half the spine's width; what does not fit the
+    spine's length at 6 pt or more is left out, publisher first, then author.
+    Three empty strings when not even the title fits.
+    """
     authors = ", ".join(author.name for author in book.series.authors)
     title = f"{book.series.title} {volume_label(volume)} · {volume.title}"
+    start = round(min(SPINE_MAX_PT, geometry.spine * 0.5 * MM), 1)
+    for parts in ((authors, title, book.series.publisher), (authors, title, ""), ("", title, "")):
+        shown = [part for part in parts if part]
+        run = sum(covers.advance_mm(part, start, fonts_dir=COVER_FONTS) for part in shown)
+        room = _spine_length(geometry) - SPINE_GAP_MM * (len(shown) - 1)
+        size = min(start, start * room / run) if run and room > 0 else 0.0
+        if size >= SPINE_MIN_PT:
+            return parts, round(size - 0.05, 1)  # rounded down: never wider than measured
+    return ("", "", ""), 0.0
+
+
+def _spine(parts: tuple[str, str, str]) -> str:
+    author, title, publisher = (escape(part) for part in parts)
     return (
-        f'<div class="spine"><table><tr><td class="author">{escape(authors)}</td>'
-        f'<td class="title">{escape(title)}</td>'
-        f'<td class="publisher">{escape(book.series.publisher)}</td></tr></table></div>'
+        f'<div class="spine"><table><tr><td class="author">{author}</td>'
+        f'<td class="title">{title}</td>'
+        f'<td class="publisher">{publisher}</td></tr></table></div>'
     )
