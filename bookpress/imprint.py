@@ -29,10 +29,12 @@ from .errors import BookErrors, Collector
 from .gate import MAX_LIST_BYTES, Gate, Where, decode_utf8
 from .model import Book, Credits, Imprint, Volume, volume_label
 from .typography import smarten
+from .values import text_problem
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "defaults" / "imprint.txt"
 PROJECT_TEMPLATE = "imprint.txt"  # inside manuscript/
 
+MAX_LINE_CHARS = 1_000  # one line of a template: a long paragraph is several lines
 # The editions whose imprint names the printer and the paper: the printed book only.
 PRINTED = frozenset({"print"})
 
@@ -117,8 +119,12 @@ def parse(text: str, *, file: Path) -> tuple[Paragraph, ...]:
     problems = Collector()
     paragraphs: list[Paragraph] = []
     current: list[Line] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), 1):
         if raw.strip() == "#" or raw.startswith("# "):
+            continue
+        problem = text_problem(raw, limit=MAX_LINE_CHARS)
+        if problem:
+            problems.add(problem, file=file, line=number)
             continue
         if not raw.strip():
             if current:
@@ -231,12 +237,12 @@ def printer_line(configured: str, profile_default: str = "") -> str:
     return configured or profile_default
 
 
+CREDIT_KEYS = ("editing", "proofreading", "cover_design", "typesetting")
+
+
 def merged_credits(series: Credits, volume: dict[str, str]) -> Credits:
     """The series' [credits] with a volume's own [volumes.credits] taking precedence."""
     return Credits(**{name: volume.get(name, getattr(series, name)).strip() for name in CREDIT_KEYS})
-
-
-CREDIT_KEYS = ("editing", "proofreading", "cover_design", "typesetting")
 
 
 def template_names(imprint: Imprint) -> set[str]:

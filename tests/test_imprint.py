@@ -70,6 +70,13 @@ def test_unknown_placeholder_and_stray_brace_are_reported_with_their_lines(tmp_p
     assert "did you mean {printer_line}?" in caught.value.problems[0].message
 
 
+def test_control_characters_and_endless_lines_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BookError) as caught:
+        parse("\ufeff# comment\nerste\x07 Zeile\n\n" + "x" * 1001 + "\n", file=tmp_path / "t.txt")
+    found = [(p.line, p.message.split(" (")[0].split(";")[0]) for p in caught.value.problems]
+    assert found == [(2, "contains a control character"), (4, "is 1001 characters long")]
+
+
 def test_paragraphs_comments_and_escaped_braces(tmp_path: Path) -> None:
     found = parse("#\n# note\n{{{series}}}\nzwei\n\n\n#VUCA\n", file=tmp_path / "t.txt")
     assert [[line.number for line in para] for para in found] == [[3, 4], [7]]
