@@ -93,7 +93,7 @@ def _same(text: str, address: str) -> bool:
     """Whether the link text already is the address (scheme and a final slash aside)."""
 
     def bare(value: str) -> str:
-        value = value.strip().replace(BREAK, "").lower()
+        value = value.strip().replace(BREAK, "").replace("\u00ad", "").lower()  # soft hyphens too
         value = re.sub(r"^(?:https?://|mailto:)", "", value)
         return value.rstrip("/")
 
