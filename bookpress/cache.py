@@ -102,6 +102,10 @@ def off_by_environment(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get(NO_CACHE_ENV, "") not in ("", "0")
 
 
+RECOUNT_SECONDS = 60.0  # a running total of the folder's bytes is trusted this long
+_TOTALS: dict[Path, tuple[float, int]] = {}  # folder -> (when counted, bytes), in this process
+
+
 class Cache:
     """A content-addressed store of build results in ``root / CACHE_DIR``.
 
@@ -227,6 +231,7 @@ class Cache:
                     with suppress(OSError):  # not empty: another build is storing right now
                         os.rmdir(name, dir_fd=folder)
         self._total = None
+        _TOTALS.pop(self._real_root, None)
         return freed
 
     def prune(self) -> None:
@@ -253,13 +258,23 @@ class Cache:
         self._total = total
 
     def _count(self, grown: int) -> None:
-        """Keep the running total after a store of ``grown`` bytes; prune above the limit."""
+        """Keep the running total after a store of ``grown`` bytes; prune above the limit.
+
+        The total is counted by one scan of the folder, shared by the caches of
+        this process on the same folder for :data:`RECOUNT_SECONDS` (a build
+        opens several; other processes' stores are seen at the next scan).
+        """
         if self._total is None:
-            self._total = self.size()[1]  # the one scan, which already counts this store
+            counted = _TOTALS.get(self._real_root)
+            if counted is not None and time.monotonic() - counted[0] < RECOUNT_SECONDS:
+                self._total = counted[1] + grown
+            else:
+                self._total = self.size()[1]  # the scan, which already counts this store
         else:
             self._total += grown
         if self._total > self.limit_bytes:
             self._prune(int(self.limit_bytes * PRUNE_TO))
+        _TOTALS[self._real_root] = (time.monotonic(), self._total or 0)
 
     # The folder
 

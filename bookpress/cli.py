@@ -24,12 +24,14 @@ import click
 
 from . import __version__
 from .errors import BookError
+from .printers import PRINTERS
 from .renderers import PROFILES
 
 if TYPE_CHECKING:
     from .build import Written
     from .cache import Cache
     from .lint import Finding
+    from .preflight import Finding as PreflightFinding
     from .progress import Console
     from .scaffold import NewVolume
 
@@ -253,12 +255,30 @@ def build_command(
         what = _what_was_written(written)
         console.problem(what[0].upper() + what[1:])
         sys.exit(1)
+    _preflight_written(project, written, cache=options.cache)
     total = sum(w.size for w in written)
     done = "up to date" if written and all(w.unchanged for w in written) else "built"
     console.result(
         f"{len(written)} edition{'s' if len(written) != 1 else ''} {done} "
         f"({_human_size(total)}) in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _preflight_written(project: Path, written: list[Written], *, cache: bool) -> None:
+    """Preflight the print PDFs the build wrote (or found up to date); show what it finds.
+    With ``cache``, a file preflighted before is not read again."""
+    from .preflight import run
+
+    prints = tuple(edition.path for edition in written if edition.profile == "print")
+    if not prints:
+        return
+    try:
+        findings = run(project, prints, cache=cache)
+    except BookError as error:
+        _console().problem(f"preflight: {error}")
+        return
+    for finding in findings:
+        _show_preflight(finding)
 
 
 def _show_finding(finding: Finding) -> None:
@@ -408,6 +428,65 @@ def check_command(project: Path, strict: bool, output_format: str, codes: bool) 
 
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+@main.command("preflight")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--printer",
+    type=click.Choice(list(PRINTERS)),
+    default=None,
+    help="Check against this printer  [default: [print] printer of book.toml]",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One finding a line, or JSON for tools.",
+)
+@click.pass_obj
+def preflight_command(
+    project: Path, files: tuple[Path, ...], printer: str | None, output_format: str
+) -> None:
+    """Check print PDFs against their printer's specification.
+
+    FILES default to the print PDFs in PROJECT/output. Prints each finding as
+    FILE:PAGE: CODE: MESSAGE; exit status 1 when there are errors.
+    """
+    from .preflight import failed, run, to_json
+
+    console = _console()
+    try:
+        findings = run(project, files, printer)
+    except BookError as error:
+        _fail(error, project)
+    if output_format == "json":
+        console.plain(to_json(findings, Path.cwd()))
+    else:
+        for finding in findings:
+            _show_preflight(finding, plain=True)
+        errors = sum(finding.severity == "error" for finding in findings)
+        summary = f"{errors} error{'s' * (errors != 1)}, {len(findings) - errors} warning" + (
+            "s" * (len(findings) - errors != 1)
+        )
+        if errors:
+            console.problem(summary)
+        else:
+            console.result(summary, fg="green")
+    sys.exit(1 if failed(findings) else 0)
+
+
+def _show_preflight(finding: PreflightFinding, *, plain: bool = False) -> None:
+    """A preflight finding, coloured by severity as check's findings are."""
+    console = _console()
+    code = console.styled(finding.code, fg=SEVERITY_COLOURS[finding.severity])
+    if plain:
+        console.plain(finding.format(Path.cwd(), code=code))
+    else:
+        console.problem(finding.format(Path.cwd(), code=code), fg=None)
 
 
 @main.command("stats")

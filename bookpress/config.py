@@ -21,6 +21,7 @@ from .gate import MAX_TOML_BYTES, Gate, Where
 from .imprint import CREDIT_KEYS, merged_credits, printer_line
 from .model import Author, CoverSettings, Credits, Imprint, PrintSettings, Series
 from .printconfig import print_settings
+from .printers import PRINTERS
 from .tomlcheck import Locator, Reporter, Spec, check_table
 
 SERIES = {
@@ -70,6 +71,8 @@ VOLUME = {
     ),
 }
 PRINT = {
+    "printer": Spec("str", chars=20),
+    "paper": Spec("str", chars=40),
     "trim": Spec("str", chars=20),
     "width_mm": Spec("float"),
     "height_mm": Spec("float"),
@@ -225,14 +228,15 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         elif volume.number in seen:
             report(where, f"volume number {volume.number} is also used by {seen[volume.number]}")
         seen.setdefault(volume.number, volume.key)
+    settings = _with_links(print_settings(data.get("print", {}), report), data.get("print", {}), report)
     return Config(
         path=path,
         series=series,
         author_page=raw["author_page"],
         volumes=volumes,
-        print=_with_links(print_settings(data.get("print", {}), report), data.get("print", {}), report),
+        print=settings,
         ignore=tuple(data.get("check", {}).get("ignore", [])),
-        imprint=_imprint(data.get("print", {})),
+        imprint=_imprint(data.get("print", {}), settings.printer),
         cover=_cover(data.get("cover", {}), report),
         locator=locator,
     )
@@ -268,10 +272,14 @@ def _cover(raw: dict[str, Any], report: Reporter) -> CoverSettings:
     return CoverSettings(spine_text=direction, author_note=" ".join(raw.get("author_note", "").split()))
 
 
-def _imprint(raw: dict[str, Any]) -> Imprint:
-    """The lines of [print] that only the printed book's imprint carries."""
+def _imprint(raw: dict[str, Any], printer_key: str) -> Imprint:
+    """The lines of [print] that only the printed book's imprint carries; the printer line
+    defaults to the one of the printer's profile."""
+    profile = PRINTERS.get(printer_key)  # an unknown printer was reported by print_settings
     return Imprint(
-        printer_line=printer_line(raw.get("printer_line", "").strip()),
+        printer_line=printer_line(
+            raw.get("printer_line", "").strip(), profile.printer_line if profile else ""
+        ),
         paper_note=raw.get("paper_note", "").strip(),
     )
 

@@ -13,6 +13,7 @@ Messages never quote the reference itself: it is text from a refused file.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -47,7 +48,16 @@ def references(text: str, *, file: Path, relative: str | None = None) -> list[Re
     not a relative path to a file inside the project, and of every piece of
     CSS that cannot be parsed.
     """
-    relative = relative or file.name
+    found, problems = _references(text, file, relative or file.name)
+    if problems:
+        raise BookErrors(list(problems))
+    return list(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _references(text: str, file: Path, relative: str) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
+    """(references, problems) of a stylesheet: parsed once per text in a process (``watch``
+    and ``preview`` check the same stylesheets at every save)."""
     found: list[Reference] = []
     problems: list[Problem] = []
     for url, line in _urls(tinycss2.parse_stylesheet(text), problems, file=file):
@@ -58,9 +68,7 @@ def references(text: str, *, file: Path, relative: str | None = None) -> list[Re
             problems.append(Problem(reason, file, line))
         else:
             found.append(Reference(url, line, _target(relative, url)))
-    if problems:
-        raise BookErrors(problems)
-    return found
+    return tuple(found), tuple(problems)
 
 
 def fragment_problems(text: str, *, file: Path, line: int, inline: bool) -> list[Problem]:

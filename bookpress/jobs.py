@@ -74,7 +74,8 @@ class InTurn:
             from .renderers import pdf
 
             return lambda: pdf.finish(plan, pdf.run_in_turn(list(plan.jobs)))
-        return lambda: profile.render(book, volume, timestamp)
+        cache_root = book.root if self.cache else None
+        return lambda: profile.render(book, volume, timestamp, cache_root=cache_root)
 
     def close(self) -> None:
         pass
@@ -82,9 +83,11 @@ class InTurn:
 
 def laid_out_in_units(profile: Profile) -> bool:
     """Whether the edition is laid out in units (see :mod:`.renderers.pdf`), not as one job."""
+    if profile.format != "pdf":
+        return False
     from .renderers import pdf_plan  # no WeasyPrint
 
-    return profile.format == "pdf" and pdf_plan.PROFILES[profile.name].in_units
+    return pdf_plan.PROFILES[profile.name].in_units
 
 
 def _in_units(book: Book, volume: Volume, profile: Profile, timestamp: dt.datetime, *, cache: bool) -> Any:
@@ -108,9 +111,14 @@ class Rendered:
     warnings: tuple[str, ...]
 
 
-def render_edition(book: Book, volume_number: int, profile_name: str, timestamp: dt.datetime) -> Rendered:
-    """Render one edition where this runs (a worker process), keeping its warnings."""
-    return _rendered(lambda: PROFILES[profile_name].render(book, book.volume(volume_number), timestamp))
+def render_edition(
+    book: Book, volume_number: int, profile_name: str, timestamp: dt.datetime, *, cache: bool = False
+) -> Rendered:
+    """Render one edition where this runs (a worker process), keeping its warnings; with
+    ``cache``, the renderer uses the build cache of the book's project."""
+    volume = book.volume(volume_number)
+    cache_root = book.root if cache else None
+    return _rendered(lambda: PROFILES[profile_name].render(book, volume, timestamp, cache_root=cache_root))
 
 
 def _rendered(make: Callable[[], bytes]) -> Rendered:
@@ -186,7 +194,9 @@ class LocalPool:
                 return told(self.executor.submit(finish_edition, plan, units).result())
 
             return finished
-        future = self.executor.submit(render_edition, book, volume.number, profile.name, timestamp)
+        future = self.executor.submit(
+            render_edition, book, volume.number, profile.name, timestamp, cache=self.cache
+        )
         return lambda: told(future.result())
 
     def _board(self) -> Any:

@@ -134,7 +134,10 @@ class PrintSettings:
     trim: str = "12x19"
     width_mm: float = 120.0
     height_mm: float = 190.0
-    bleed_mm: float = 3.0
+    bleed_mm: float = 3.0  # at the head, foot and outer edge
+    spine_bleed_mm: float = 3.0  # at the spine (some printers want none there)
+    printer: str = "generic"  # a key of bookpress.printers.PRINTERS
+    paper: str = ""  # one of the printer's papers; "" is its first
     crop_marks: bool = False
     inner_margin_mm: float = 20.0
     outer_margin_mm: float = 14.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 
 from .errors import BookError
@@ -77,28 +76,27 @@ def supported_languages() -> str:
     return ", ".join(f"{p}, " + ", ".join(f"{p}-{r}" for r in regions) for p, regions in LANGUAGES.items())
 
 
-# Characters refused anywhere: C0 and C1 controls (tab and line feed only where lines are
-# allowed), surrogates, noncharacters, and the Unicode line and paragraph separators.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
-_SEPARATORS = frozenset("\u2028\u2029")
-
-
-def _refused(char: str, *, multiline: bool) -> bool:
-    if multiline and char in "\t\n":
-        return False
-    code = ord(char)
-    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
-    return noncharacter or char in _SEPARATORS or unicodedata.category(char) in _REFUSED_CATEGORIES
+# Characters refused anywhere: C0 and C1 controls (Unicode category Cc; tab and line feed
+# only where lines are allowed), surrogates (Cs), noncharacters, and the Unicode line
+# and paragraph separators.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+_ALWAYS_REFUSED = r"\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + _NONCHARACTERS
+_REFUSED = {
+    False: re.compile(r"[\x00-\x0a" + _ALWAYS_REFUSED + "]"),
+    True: re.compile(r"[\x00-\x08" + _ALWAYS_REFUSED + "]"),
+}
 
 
 def text_problem(value: str, *, limit: int, multiline: bool = False) -> str | None:
     """What is wrong with a text value, or None: a refused character, or too long."""
-    for offset, char in enumerate(value):
-        if _refused(char, multiline=multiline):
-            return (
-                f"contains a control character (U+{ord(char):04X} at character {offset + 1}; "
-                "pasted from another program?)"
-            )
+    refused = _REFUSED[multiline].search(value)
+    if refused is not None:
+        return (
+            f"contains a control character (U+{ord(refused.group()):04X} at character "
+            f"{refused.start() + 1}; pasted from another program?)"
+        )
     length = len(value.strip())
     if length > limit:
         return f"is {length} characters long; at most {limit} are allowed"

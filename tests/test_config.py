@@ -115,11 +115,12 @@ def test_trim_sizes(project, table: str, expected: tuple[float, float]) -> None:
     assert (settings.width_mm, settings.height_mm) == expected
 
 
-def test_unknown_trim_lists_presets(project) -> None:
+def test_unreadable_trim_shows_how_to_write_one(project) -> None:
     toml = project("minimal") / "manuscript" / "book.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + '\n[print]\ntrim = "B5"\n', encoding="utf-8")
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[print]\ntrim = "Oktav"\n', encoding="utf-8")
     [message] = problems_of(toml)
-    assert "print.trim: unknown trim size; expected one of: 12x19" in message
+    assert message.startswith(f"{toml}:")
+    assert "print.trim: cannot read this trim size" in message and '"12x19" (cm)' in message
 
 
 # Values checked as what they are: each refusal names the file, the line and the key.

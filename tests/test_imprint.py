@@ -284,3 +284,19 @@ def test_sample_series_imprint_is_complete() -> None:
     assert any(line.startswith("Druck und Bindung: ") for line in lines)
     assert book.series.publisher_address.replace("10115 ", "10115\u00a0") in lines
     assert not [f for f in lint_project(REPO).findings if f.code == "W006"]
+
+
+def test_the_printer_profile_gives_the_printer_line_unless_book_toml_names_one(
+    project: Callable[[str], Path],
+) -> None:
+    from bookpress.printers import printer
+
+    root = project("minimal")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[print]\nprinter = "bod"\n', encoding="utf-8")
+    assert printer("bod").printer_line
+    assert load_book(root).imprint.printer_line == printer("bod").printer_line
+    (gap,) = [f.message for f in lint_project(root).findings if f.code == "W006"]
+    assert gap.startswith("series.publisher_address")  # the printer is named now
+    toml.write_text(toml.read_text(encoding="utf-8") + 'printer_line = "Druck: Eigene Druckerei, Kiel"\n')
+    assert load_book(root).imprint.printer_line == "Druck: Eigene Druckerei, Kiel"

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from bookpress.build import timestamp
 from bookpress.errors import BookError
 from bookpress.loader import load_book
-from bookpress.model import Book, Volume
+from bookpress.model import Book, Volume, volume_title
 from bookpress.renderers import PROFILES, pdf, pdf_plan
 from conftest import REPO, replace_in
 
@@ -308,6 +308,113 @@ def test_screen_pdf_is_tagged_for_pdf_ua_1(screen: bytes) -> None:
     assert all("/StructParents" in page for page in reader.pages)
 
 
+def test_screen_structure_tree_is_one_tree_over_the_joined_pages(screen: bytes) -> None:
+    """The parts' trees are joined: every element's page is a page of the volume, and
+    each page's and link's key in the parent tree leads back to elements on that page."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(screen)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        tree = pdf.Root.StructTreeRoot
+        (document,) = list(tree.K)
+        assert document.S == "/Document"
+        seen: list[int] = []
+
+        def visit(element: pikepdf.Dictionary, parent: pikepdf.Dictionary) -> None:
+            assert element.P.objgen == parent.objgen
+            if "/Pg" in element:
+                seen.append(pages[element.Pg.objgen])  # KeyError: a page left out of the volume
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    visit(kid, element)
+
+        for kid in document.K:
+            visit(kid, document)
+        assert sorted(set(seen)) == list(range(len(pdf.pages)))  # every page has tagged content
+        nums = tree.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert len(parents) == len(nums) // 2 and int(tree.ParentTreeNextKey) > max(parents)
+        links = 0
+        for number, page in enumerate(pdf.pages):
+            marked = parents[int(page.obj.StructParents)]
+            assert all(pages[element.Pg.objgen] == number for element in marked)
+            for annot in page.obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    assert parents[int(annot.StructParent)].S in ("/Link", "/Span", "/NonStruct")
+                    links += 1
+        assert links
+
+
+def _long_second_chapter(root: Path) -> Book:
+    """pdf-mini with a one-page first chapter and a second one of several pages."""
+    chapter = root / "manuscript" / "band-1" / "02-mitte.md"
+    paragraph = "Ein Absatz, der die Seiten füllt und dabei lang genug ist, um umzubrechen. " * 12
+    chapter.write_text(chapter.read_text(encoding="utf-8") + ("\n" + paragraph + "\n") * 12, encoding="utf-8")
+    return load_book(root)
+
+
+def _folio_sides(reader: PdfReader, pages: range) -> dict[int, str]:
+    """Folio -> the half of the page it is printed on, for the pages that show one."""
+    sides = {}
+    for number in pages:
+        text = reader.pages[number].extract_text().rstrip()
+        folio = re.search(r"(\d+)$", text)
+        if folio:
+            x = _text_at(reader.pages[number], folio.group(1))
+            sides[int(folio.group(1))] = "left" if x < 120 * MM / 2 else "right"
+    return sides
+
+
+def test_screen_pages_take_their_side_from_their_folio(project: Callable[[str], Path]) -> None:
+    """A chapter after one of odd length opens on a left-hand page (no blank page on
+    screen); its folios and running heads are those of the sides its folios give."""
+    book = _long_second_chapter(project("pdf-mini"))
+    volume = book.volumes[0]
+    reader = read(render(book, volume, "screen"))
+    first, second = chapter_starts(reader, volume)
+    assert second == first + 1
+    end = starts(reader)["Über die Autorin"]
+    assert end - second >= 3
+    sides = _folio_sides(reader, range(second + 1, end))
+    assert len(sides) >= 2
+    assert all(side == ("right" if folio % 2 else "left") for folio, side in sides.items()), sides
+    title = volume.chapters[1].doc.title
+    for number in range(second + 1, end):
+        text = reader.pages[number].extract_text()
+        folio = int(re.search(r"(\d+)$", text.rstrip()).group(1))
+        assert (title in text.splitlines()) == (folio % 2 == 1), (folio, text[:80])
+
+
+def _line_starts(page: object) -> list[float]:
+    """x positions where the body's lines on the page begin."""
+    lefts: list[float] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if len(text.strip()) > 20:  # a line of the body
+            lefts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    return lefts
+
+
+def test_screen_with_mirrored_margins_lays_a_unit_out_on_its_side(project: Callable[[str], Path]) -> None:
+    """Where a stylesheet gives left and right pages different margins, a unit that opens
+    on a left-hand page is laid out as one, not only given the other margin boxes."""
+    root = project("pdf-mini")
+    with (root / "styles" / "screen.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("@page :left { margin-left: 30mm; margin-right: 10mm; }\n")
+        sheet.write("@page :right { margin-left: 10mm; margin-right: 30mm; }\n")
+    book = _long_second_chapter(root)
+    reader = read(render(book, book.volumes[0], "screen"))
+    second = chapter_starts(reader, book.volumes[0])[1]
+    for number in range(second, starts(reader)["Über die Autorin"]):
+        lefts = _line_starts(reader.pages[number])
+        folio = number - second + 2  # the second chapter opens on folio 2
+        expected = 30 if folio % 2 == 0 else 10
+        assert lefts and abs(min(lefts) / MM - expected) < 1.5, (folio, min(lefts) / MM)
+
+
 def test_screen_pdf_has_live_web_links(screen: bytes) -> None:
     uris = [
         annot.get_object()["/A"].get("/URI")
@@ -485,3 +592,100 @@ def test_cli_shows_the_image_warning(project: Callable[[str], Path]) -> None:
         result = CliRunner().invoke(main, ["-C", str(root), *flags, "build", "-p", "print"])
         assert result.exit_code == 0, result.stderr
         assert "warning: manuscript/grob.png: printed at " in result.stderr
+
+
+# Page labels
+
+
+def contents_numbers(reader: PdfReader) -> dict[str, str]:
+    """Title -> page number as the contents page prints it."""
+    text = reader.pages[starts(reader)["Inhalt"]].extract_text()
+    return {
+        title.strip(): number
+        for title, number in re.findall(r"^(?:[IVX]+/\d\d )?(.+?)[ .]+ (\d+)$", text, re.MULTILINE)
+    }
+
+
+def test_page_labels_match_the_folios(sample: Book, printed: dict[int, bytes], screen: bytes) -> None:
+    editions = [(volume, read(printed[volume.number])) for volume in sample.volumes]
+    editions.append((sample.volume(1), read(screen)))
+    for volume, reader in editions:
+        labels = reader.page_labels
+        first = chapter_starts(reader, volume)[0]
+        assert labels[:first] == ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"][:first]
+        assert labels[first:] == [str(n) for n in range(1, len(labels) - first + 1)]
+        # The contents' numbers, the bookmarks and the labels agree.
+        listed = contents_numbers(reader)
+        marks = starts(reader)
+        assert listed and all(labels[marks[title]] == number for title, number in _by_mark(listed, marks))
+
+
+def _by_mark(listed: dict[str, str], marks: dict[str, int]) -> list[tuple[str, str]]:
+    """(bookmark title, contents number) for each contents entry."""
+    pairs = []
+    for title, number in listed.items():
+        [mark] = [m for m in marks if m == title or m.endswith(f" {title}")]
+        pairs.append((mark, number))
+    return pairs
+
+
+def test_contents_links_lead_to_pages_labelled_with_their_number(printed: dict[int, bytes]) -> None:
+    reader = read(printed[2])
+    labels = reader.page_labels
+    contents = reader.pages[starts(reader)["Inhalt"]]
+    numbers = list(contents_numbers(reader).values())
+    targets = []
+    for annotation in contents.get("/Annots", []):
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest") or annotation.get("/A", {}).get("/D")
+        if destination is None:
+            continue
+        if isinstance(destination, str) or not hasattr(destination, "__getitem__"):
+            destination = reader.named_destinations[str(destination)]
+            page = reader.get_destination_page_number(destination)
+        else:
+            page = reader.get_page_number(destination[0].get_object())
+        targets.append(labels[page])
+    assert targets and sorted(set(targets), key=int) == sorted(set(numbers), key=int)
+
+
+# Closing pages and preflight
+
+
+def test_print_editions_are_padded_with_the_series_page(sample: Book, printed: dict[int, bytes]) -> None:
+    for volume in sample.volumes:
+        reader = read(printed[volume.number])
+        assert len(reader.pages) % 2 == 0
+        last = flat(reader.pages[-1].extract_text())
+        others = [v for v in sample.volumes if v is not volume]
+        assert last.startswith("Ebenfalls in dieser Reihe")
+        assert all(volume_title(sample.series, o) in last and o.isbn.print in last for o in others)
+        assert volume.isbn.print not in last
+
+
+def test_sample_print_pdfs_pass_preflight_for_their_printer(
+    sample: Book, printed: dict[int, bytes], tmp_path: Path
+) -> None:
+    from bookpress.preflight import Expect, preflight
+
+    for number, data in printed.items():
+        path = tmp_path / f"{number}.pdf"
+        path.write_bytes(data)
+        assert preflight(path, Expect.of(sample.print)) == []
+
+
+def test_closing_pages_only_where_the_page_count_needs_them() -> None:
+    from bookpress.renderers.pdf_closing import pages_to_add
+
+    assert pages_to_add(19, 30, 2) == [30]
+    assert pages_to_add(20, 30, 2) == []
+    assert pages_to_add(21, 30, 4) == [30, 31, 32]
+
+
+def test_a_series_of_one_volume_pads_with_a_blank_page(project: Callable[[str], Path]) -> None:
+    from bookpress.renderers.pdf_closing import closing_pages
+
+    book = load_book(project("pdf-mini"))
+    assert len(book.volumes) == 1
+    closing = closing_pages(book, book.volumes[0])
+    assert "also-in-series" not in closing and closing.count("closing-blank") == 1

@@ -129,7 +129,8 @@ def imprint_gaps(config: Config, gate: Gate) -> Iterator[Finding]:
             line,
             1,
             "W006",
-            f"print.printer_line is not set: the imprint names no printer; {law}",
+            "print.printer_line is not set and the printer's profile (print.printer) has no line: "
+            f"the imprint names no printer; {law}",
         )
     try:
         template = read_template(gate, config.path.parent)

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the command line reads the table for its --help: keep this module light
+    from pathlib import Path
+
     from ..model import Book, Volume
 
-Render = Callable[["Book", "Volume", dt.datetime], bytes]
+# (book, volume, timestamp, cache_root=...): with a cache root, the renderer keeps what it
+# may reuse in that project's build cache.
+Render = Callable[..., bytes]
 
 
 @dataclass(frozen=True)
@@ -29,22 +33,22 @@ class Profile:
     render: Render
 
 
-def _epub(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+def _epub(book: Book, volume: Volume, timestamp: dt.datetime, *, cache_root: Path | None = None) -> bytes:
     from . import epub
 
-    return epub.render(book, volume, timestamp=timestamp)
+    return epub.render(book, volume, timestamp=timestamp, cache_root=cache_root)
 
 
-def _print(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+def _print(book: Book, volume: Volume, timestamp: dt.datetime, *, cache_root: Path | None = None) -> bytes:
     from . import pdf, pdf_plan  # WeasyPrint loads slowly: only when a PDF is built
 
-    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.PRINT)
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.PRINT, cache_root=cache_root)
 
 
-def _screen(book: Book, volume: Volume, timestamp: dt.datetime) -> bytes:
+def _screen(book: Book, volume: Volume, timestamp: dt.datetime, *, cache_root: Path | None = None) -> bytes:
     from . import pdf, pdf_plan
 
-    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.SCREEN)
+    return pdf.render(book, volume, timestamp=timestamp, profile=pdf_plan.SCREEN, cache_root=cache_root)
 
 
 PROFILES: dict[str, Profile] = {

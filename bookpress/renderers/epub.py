@@ -9,6 +9,8 @@ the current time, and byte-identical rebuilds need fixed timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -20,9 +22,10 @@ from ebooklib import epub
 from lxml import etree
 
 from .. import cover as covers
+from ..cache import Cache
 from ..errors import BookError
 from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volume_title
-from . import html
+from . import epub_zip, html
 
 CSS = ("fonts.css", "base.css", "epub.css")
 # A generated cover is set in the fonts bookpress ships, not in files of the project.
@@ -60,19 +63,27 @@ class Page:
     epub_type: str  # of the body element
 
 
-def render(book: Book, volume: Volume, *, timestamp: dt.datetime) -> bytes:
-    """The EPUB of ``volume`` as bytes; the same input gives the same bytes."""
+def render(book: Book, volume: Volume, *, timestamp: dt.datetime, cache_root: Path | None = None) -> bytes:
+    """The EPUB of ``volume`` as bytes; the same input gives the same bytes.
+
+    With ``cache_root``, the generated cover and the deflated fonts and
+    stylesheets are kept in that project's build cache.
+    """
+    cache = Cache(cache_root) if cache_root is not None else None
     package = epub.EpubBook()
     _metadata(package, book, volume)
     pages = _pages(book, volume)
     for page in pages:
         package.add_item(_document(page, book.series.language))
-    _resources(package, book, volume)
+    _resources(package, book, volume, cache=cache)
     _navigation(package, book, volume, pages)
     buffer = io.BytesIO()
     epub.write_epub(buffer, package, {**WRITER_OPTIONS, "mtime": timestamp})
     return _normalise_zip(
-        buffer.getvalue(), timestamp, {OPF: partial(_package_language, lang=book.series.language)}
+        buffer.getvalue(),
+        timestamp,
+        {OPF: partial(_package_language, lang=book.series.language)},
+        cache=cache,
     )
 
 
@@ -145,6 +156,8 @@ _XHTML = "http://www.w3.org/1999/xhtml"
 
 def _image_alts(fragment: str) -> list[str]:
     """The alt text of every ``img`` in an XHTML fragment ('' where it has none)."""
+    if "img" not in fragment:
+        return []  # no element named img, whatever its prefix: nothing to parse
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         wrapped = f'<div xmlns="{_XHTML}" xmlns:epub="http://www.idpf.org/2007/ops">{fragment}</div>'
@@ -259,7 +272,7 @@ def _document(page: Page, lang: str) -> epub.EpubItem:
     )
 
 
-def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
+def _resources(package: epub.EpubBook, book: Book, volume: Volume, *, cache: Cache | None = None) -> None:
     """Stylesheets with the files they use, images and the cover image: exactly the checked
     bytes the loader kept (``book.resources``), never a file read again from disk."""
     for name in CSS:
@@ -274,7 +287,7 @@ def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     if volume.cover is not None:
         data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     else:
-        data = covers.render_cover(_cover_text(book, volume), fonts_dir=COVER_FONTS)
+        data = generated_cover(_cover_text(book, volume), cache=cache)
     if f"images/cover{_cover_suffix(volume)}" in packed:
         raise BookError(
             f"an image would be packed as 'images/cover{_cover_suffix(volume)}', the cover's place"
@@ -282,6 +295,38 @@ def _resources(package: epub.EpubBook, book: Book, volume: Volume) -> None:
     item = _add_file(package, f"images/cover{_cover_suffix(volume)}", data, ident="cover-image")
     item.properties = ["cover-image"]
     package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+
+_covers: dict[covers.CoverText, bytes] = {}
+
+
+def generated_cover(text: covers.CoverText, *, cache: Cache | None = None) -> bytes:
+    """The generated cover of ``text``, drawn once: kept in this process and, given a
+    cache, in the project's build cache (drawing it takes a third of a second)."""
+    if text in _covers:
+        return _covers[text]
+    key = cache.key("epub cover", repr(text), *_cover_inputs()) if cache else ""
+    data = cache.get(key) if cache else None
+    if data is None:
+        data = covers.render_cover(text, fonts_dir=COVER_FONTS)
+        if cache:
+            cache.put(key, data)
+    if len(_covers) >= 16:
+        _covers.pop(next(iter(_covers)))
+    _covers[text] = data
+    return data
+
+
+@functools.cache
+def _cover_inputs() -> tuple[str, ...]:
+    """What shapes a generated cover besides its text: Pillow and the fonts it draws with."""
+    import PIL
+
+    fonts = sorted(path for path in COVER_FONTS.iterdir() if path.is_file())
+    return (
+        f"Pillow {PIL.__version__}",
+        *(f"{p.name} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in fonts),
+    )
 
 
 def _add_once(package: epub.EpubBook, packed: dict[str, bytes], name: str, data: bytes) -> None:
@@ -360,27 +405,22 @@ def _package_language(opf: bytes, *, lang: str) -> bytes:
 COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")  # stored in the zip as they are
 
 
-def _normalise_zip(data: bytes, timestamp: dt.datetime, fix: dict[str, Callable[[bytes], bytes]]) -> bytes:
+def _normalise_zip(
+    data: bytes,
+    timestamp: dt.datetime,
+    fix: dict[str, Callable[[bytes], bytes]],
+    *,
+    cache: Cache | None = None,
+) -> bytes:
     """Rewrite the container: mimetype first and stored, the rest sorted, fixed times.
 
     ``fix`` maps entry names to functions that correct what ebooklib wrote.
     """
-    stamp = max(timestamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(n for n in source.namelist() if n != "mimetype")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in ["mimetype", *names]:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, whatever machine builds
-            if name == "mimetype" or name.lower().endswith(COMPRESSED_SUFFIXES):
-                # The mimetype must be stored; images are compressed already, and
-                # deflating them again took a tenth of the time the zip took.
-                info.compress_type = zipfile.ZIP_STORED
-                target.writestr(info, source.read(name))
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                content = fix.get(name, lambda same: same)(source.read(name))
-                target.writestr(info, content, compresslevel=9)
-    return out.getvalue()
+    entries = [epub_zip.Entry("mimetype", source.read("mimetype"), deflate=False)]
+    for name in names:
+        content = fix.get(name, lambda same: same)(source.read(name))
+        # Images are compressed already: deflating them again costs time and saves nothing.
+        entries.append(epub_zip.Entry(name, content, deflate=not name.lower().endswith(COMPRESSED_SUFFIXES)))
+    return epub_zip.write(entries, timestamp, cache=cache)

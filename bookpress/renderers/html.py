@@ -21,6 +21,7 @@ LABELS = {
     "landmarks": "Orientierungspunkte",
     "start": "Beginn des Textes",
     "halftitle": "Schmutztitel",
+    "series": "Ebenfalls in dieser Reihe",
 }
 
 

@@ -7,15 +7,19 @@ only through :class:`ProjectFetcher`. After layout the build fails if a
 fallback font would be used; the print profile warns about raster images below
 300 ppi.
 
-The print edition is laid out in units: each chapter and the author page
-opens on a right-hand page, so it lays out on its own, apart from its folios.
+Both editions are laid out in units: each chapter and the author page opens
+on a new page (in print, a right-hand one), so it lays out on its own, apart
+from its folios and the side of its pages.
 Units are independent jobs (:func:`lay_out_unit`, run by :mod:`bookpress.jobs`
 in worker processes or one after another). A unit learns its first folio
 only once it is paginated, just before WeasyPrint makes the margin boxes,
 from the page counts of the units before it (a :class:`Board`); the folios
-never change a line or page break. The front matter is laid out last, when
-the contents' page numbers are known, and :mod:`.pdf_join` joins the parts.
-The screen edition, tagged for PDF/UA, is laid out as one document.
+never change a line or page break. A page with an odd folio is a right-hand
+page; a unit laid out from a right-hand page whose folios say otherwise gets
+the other side's margin boxes, or, where the sides differ in more than those,
+is laid out again from the other side. The front matter is laid out last,
+when the contents' page numbers are known, and :mod:`.pdf_join` joins the
+parts, with their structure trees for the tagged screen edition.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ from ..errors import BookError, BookErrors, Problem
 from ..hyphenation import use_safer_german
 from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume
-from . import pdf_html, pdf_join
+from ..printers import PRINTERS
+from . import pdf_closing, pdf_html, pdf_join, pdf_printer
 from .pdf_checks import (
     check_fonts,
     check_images,
@@ -137,14 +142,16 @@ def render(
     *,
     timestamp: dt.datetime,
     profile: PdfProfile,
+    cache_root: Path | None = None,
 ) -> bytes:
     """The PDF of ``volume`` in ``profile`` as bytes; the same input gives the same bytes.
 
     An edition made in units lays them out here one after another;
     :mod:`bookpress.jobs` spreads them over processes, with the same bytes.
+    With ``cache_root``, its units use that project's build cache.
     """
     if profile.in_units:
-        edition = plan(book, volume, timestamp=timestamp, profile=profile)
+        edition = plan(book, volume, timestamp=timestamp, profile=profile, cache_root=cache_root)
         return finish(edition, run_in_turn(list(edition.jobs)))
     use_safer_german(book.series.language)
     source = pdf_html.document(book, volume, timestamp=timestamp, profile=profile.name)
@@ -188,11 +195,14 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             LOG.warning("%s", warning)
     css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
     data, stubs = _front_matter(plan, css)
-    return pdf_join.join(
+    joined = pdf_join.join(
         front=data,
         front_pages=stubs[0],
         blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
         units=[pdf_join.Part(unit.first_folio, unit.pages, unit.pdf) for unit in units],
+        closing=pdf_closing.pages_to_add(
+            stubs[0] + units[-1].first_folio + units[-1].pages - 1, stubs[-1] + 1, _multiple(setup)
+        ),
         identifier=setup.identifier,
         fonts={
             name: data
@@ -200,6 +210,12 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             if PurePosixPath(name).suffix.lower() in FONT_TYPES
         },
     )
+    return pdf_printer.for_printer(joined, setup.settings) if setup.profile.bleed else joined
+
+
+def _multiple(setup: Setup) -> int:
+    """The page multiple the print edition is padded to (1 for an edition not printed)."""
+    return PRINTERS[setup.settings.printer].page_multiple if setup.profile.bleed else 1
 
 
 def _front_matter(plan: Plan, css: list[tuple[str, str]]) -> tuple[bytes, list[int]]:
@@ -293,6 +309,16 @@ def _lay_out_unit(job: UnitJob, board: Board) -> Laid:
 
 
 def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
+    try:
+        return _laid_out_from(job, board, None)
+    except _OtherSide as turn:
+        # The two sides' pages differ in more than their margin boxes (mirrored
+        # margins, say): lay the unit out again, opening on the side it needs.
+        return _laid_out_from(job, board, turn.side)
+
+
+def _laid_out_from(job: UnitJob, board: Board, side: str | None) -> tuple[Laid, bool]:
+    """Lay out a unit whose first page is a right-hand page, or one on ``side``."""
     setup = job.setup
     warnings: list[str] = []
     folio, recto = 0, False
@@ -306,8 +332,12 @@ def _laid_out(job: UnitJob, board: Board) -> tuple[Laid, bool]:
         folio = board.first_folio(job.index, recto)
         return folio - 1
 
+    css = list(setup.css)
+    if side is not None:
+        # The root element's break sets the side of a document's first page, without a blank.
+        css.append((setup.base_url, f"html {{ break-before: {side}; }}\n"))
     with _errors_stop_the_build(), kept_warnings(warnings), _on_paginated(paginated):
-        document = _layout(setup, job.html, list(setup.css))
+        document = _layout(setup, job.html, css)
         if setup.profile.check_images:
             check_images(document, root=setup.root)
         data = _write(document, setup)
@@ -364,12 +394,23 @@ def _opens_recto(pages: Sequence[Any], anchor: str) -> bool:
 _HOOK_LOCK = threading.Lock()
 
 
+class _OtherSide(Exception):
+    """A unit's pages are on the wrong sides, and more than their margin boxes differ."""
+
+    def __init__(self, side: str) -> None:
+        super().__init__(side)
+        self.side = side  # of the unit's first page
+
+
 @contextmanager
 def _on_paginated(paginated: Callable[[Sequence[Any]], int]) -> Iterator[None]:
     """Call ``paginated(pages)`` once WeasyPrint has paginated, before its margin boxes.
 
     Its result is added to the page counter of every margin box, so that folios
-    can be numbered after pagination. WeasyPrint 70 makes all pages
+    can be numbered after pagination. A page with an odd folio is a right-hand
+    page: where a page was laid out on the other side and the two sides' page
+    styles are the same, only its margin boxes change side; where they differ,
+    :class:`_OtherSide` is raised. WeasyPrint 70 makes all pages
     (``make_all_pages``) and only then the margin boxes of each page
     (``make_margin_boxes``), both looked up in ``weasyprint.layout``; these
     two are wrapped while the layout runs.
@@ -377,16 +418,24 @@ def _on_paginated(paginated: Callable[[Sequence[Any]], int]) -> Iterator[None]:
     layout: Any = weasyprint.layout
     make_all_pages, make_margin_boxes = layout.make_all_pages, layout.make_margin_boxes
     made: list[Any] = []
+    document: list[Any] = []
     offset: list[int] = []
 
-    def all_pages(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        pages = list(make_all_pages(*args, **kwargs))
-        made[:] = pages
-        yield from pages
+    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> Iterator[Any]:
+        document[:] = [html]
+        made[:] = list(make_all_pages(context, root_box, html, pages))
+        yield from made
 
     def margin_boxes(context: Any, page: Any, state: Any) -> Any:
         if not offset:
             offset.append(paginated(made))
+        folio = offset[0] + page.page_type.index + 1
+        side = "right" if folio % 2 else "left"
+        if page.page_type.side != side:
+            if page.page_type.blank or _breaks_to_a_side(made):
+                # Pages on the other side might break or leave blanks elsewhere.
+                raise _OtherSide(_first_side(page.page_type, side))
+            page.page_type = _turned(context, document[0], page.page_type, side)
         if offset[0]:
             quote_depth, counters, *rest = state
             counters = dict(counters)
@@ -401,6 +450,55 @@ def _on_paginated(paginated: Callable[[Sequence[Any]], int]) -> Iterator[None]:
             yield
         finally:
             layout.make_all_pages, layout.make_margin_boxes = make_all_pages, make_margin_boxes
+
+
+# The page areas whose styles shape a page's content (the page box and its footnote area).
+_SHAPING_AREAS = (None, "@footnote")
+
+
+def _turned(context: Any, html: Any, page_type: Any, side: str) -> Any:
+    """``page_type`` on ``side``, if pages of both sides are styled alike but for their
+    margin boxes; raises :class:`_OtherSide` otherwise."""
+    from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint.layout.page import set_page_type_computed_styles
+
+    turned = page_type._replace(side=side)
+    if context.style_for(turned) is None:
+        set_page_type_computed_styles(turned, html, context.style_for)
+    for area in _SHAPING_AREAS:
+        laid, wanted = context.style_for(page_type, area), context.style_for(turned, area)
+        if (laid is None) != (wanted is None):
+            raise _OtherSide(_first_side(page_type, side))
+        try:
+            same = laid is None or all(laid[name] == wanted[name] for name in INITIAL_VALUES)
+        except (KeyError, TypeError, ValueError):
+            same = False
+        if not same:
+            raise _OtherSide(_first_side(page_type, side))
+    return turned
+
+
+def _breaks_to_a_side(pages: Sequence[Any]) -> bool:
+    """Whether anything in ``pages`` breaks to a left or right page, but at the very top of
+    the first page (where a break has no effect)."""
+    sides = ("left", "right", "recto", "verso")
+    for number, page in enumerate(pages):
+        top = page.content_box_y()
+        for child in page.children:
+            for box in child.descendants():
+                style = box.style
+                if style["break_after"] in sides:
+                    return True
+                if style["break_before"] in sides and (number or box.position_y > top):
+                    return True
+    return False
+
+
+def _first_side(page_type: Any, side: str) -> str:
+    """The side of the unit's first page, given that page ``page_type.index`` belongs on ``side``."""
+    if page_type.index % 2 == 0:
+        return side
+    return "left" if side == "right" else "right"
 
 
 def _outside(error: FatalURLFetchingError) -> BookError:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..model import Book, Chapter, Document, Volume, chapter_code, volume_title
 from ..xhtml import OPS, XHTML, local
-from . import html
+from . import html, pdf_closing
 from .pdf_links import print_links
 
 GENERATOR = "bookpress"
@@ -76,6 +76,7 @@ def front_document(book: Book, volume: Volume, *, timestamp: dt.datetime, profil
             stubs[-1],
         ]
     )
+    body += "\n" + pdf_closing.closing_pages(book, volume)  # after the stand-ins: see pdf_closing
     return _page(book, volume, timestamp, profile, body)
 
 

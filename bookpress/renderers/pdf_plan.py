@@ -34,7 +34,7 @@ class PdfProfile:
     mirrored: bool  # inner margin wider (a bound book) or both margins equal (a screen)
     variant: str | None  # WeasyPrint pdf_variant
     check_images: bool  # warn about raster images below 300 ppi
-    in_units: bool  # laid out chapter by chapter and joined (untagged editions only)
+    in_units: bool  # laid out chapter by chapter and joined
 
 
 PRINT = PdfProfile(
@@ -56,7 +56,7 @@ SCREEN = PdfProfile(
     mirrored=False,
     variant="pdf/ua-1",
     check_images=False,
-    in_units=False,
+    in_units=True,
 )
 
 
