@@ -211,3 +211,16 @@ def test_same_input_same_bytes(sample_cover: bytes) -> None:
     book = load_book(REPO)
     volume = book.volume(1)
     assert cover_pdf.render(book, volume, spine_mm=SPINE, timestamp=timestamp(volume)) == sample_cover
+
+
+def test_spine_from_the_printer_profile_and_paper(project: Callable[[str], Path]) -> None:
+    from bookpress.printers import printer
+
+    root = project("minimal")
+    toml = root / "manuscript" / "book.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[print]\nprinter = "bod"\n', encoding="utf-8")
+    book = load_book(root)
+    bod = printer("bod")
+    width, least = cover_pdf.spine_for(book, 200)
+    assert width == bod.spine_width_mm(200) == round(200 * bod.default_paper.caliper_mm, 2)
+    assert least == bod.spine_width_mm(bod.spine_text_min_pages)

@@ -32,6 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import cover as covers
 from ..errors import BookError
 from ..model import Book, Volume, volume_label
+from ..printers import printer
 from .pdf import ProjectFetcher
 
 COVER_FONTS = Path(__file__).parent.parent / "defaults" / "styles" / "fonts" / "libertine"
@@ -83,6 +84,14 @@ def sheet(book: Book, spine_mm: float) -> Sheet:
         raise BookError(f"a spine of {spine_mm:g} mm is not a book's spine (0 to 100 mm)")
     settings = book.print
     return Sheet(settings.width_mm, settings.height_mm, spine_mm, settings.bleed_mm)
+
+
+def spine_for(book: Book, pages: int) -> tuple[float, float]:
+    """(spine width, least spine width that carries text) in mm for a book block of ``pages``
+    pages, from the book's printer profile and paper ([print] printer, paper)."""
+    profile = printer(book.print.printer)
+    paper = book.print.paper or None
+    return profile.spine_width_mm(pages, paper), profile.spine_width_mm(profile.spine_text_min_pages, paper)
 
 
 def render(
