@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import values as V
 from .errors import BookError, Collector
 from .gate import MAX_TOML_BYTES, Gate, Where
-from .model import Author, PrintSettings, Series
+from .imprint import CREDIT_KEYS, merged_credits, printer_line
+from .model import Author, CoverSettings, Credits, Imprint, PrintSettings, Series
 from .printconfig import print_settings
+from .printers import PRINTERS
 from .tomlcheck import Locator, Reporter, Spec, check_table
 
 SERIES = {
@@ -28,6 +30,8 @@ SERIES = {
     "language": Spec("str", True, chars=V.MAX_TAG_CHARS),
     "publisher": Spec("str", True, chars=V.MAX_NAME_CHARS),
     "publisher_city": Spec("str", chars=V.MAX_NAME_CHARS),
+    "publisher_address": Spec("str", chars=V.MAX_ADDRESS_CHARS),
+    "copyright_holder": Spec("str", chars=V.MAX_NAME_CHARS),
     "rights": Spec("str", True, chars=V.MAX_RIGHTS_CHARS),
     "description": Spec("str", chars=V.MAX_DESCRIPTION_CHARS, multiline=True),
     "subjects": Spec("strs", chars=V.MAX_SUBJECT_CHARS, items=V.MAX_SUBJECTS),
@@ -42,6 +46,8 @@ SERIES = {
         items=V.MAX_AUTHORS,
     ),
 }
+# Who did what, named in the imprint: [credits] for the series, [volumes.credits] per volume.
+CREDITS = {name: Spec("str", chars=V.MAX_NAME_CHARS) for name in CREDIT_KEYS}
 VOLUME = {
     "number": Spec("int", True),
     "title": Spec("str", True, chars=V.MAX_TITLE_CHARS),
@@ -50,6 +56,11 @@ VOLUME = {
     "chapters": Spec("strs", chars=V.MAX_PATH_CHARS, items=V.MAX_CHAPTERS),
     "date": Spec("date", True),
     "cover": Spec("str", chars=V.MAX_PATH_CHARS),
+    "edition": Spec("int"),
+    "edition_year": Spec("int"),
+    "credits": Spec("table", False, CREDITS),
+    "blurb": Spec("str", chars=V.MAX_DESCRIPTION_CHARS, multiline=True),
+    "price": Spec("str", chars=V.MAX_NAME_CHARS),
     "isbn": Spec(
         "table",
         True,
@@ -71,6 +82,9 @@ PRINT = {
     "outer_margin_mm": Spec("float"),
     "top_margin_mm": Spec("float"),
     "bottom_margin_mm": Spec("float"),
+    "printer_line": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
+    "paper_note": Spec("str", chars=V.MAX_IMPRINT_LINE_CHARS),
+    "links": Spec("str", chars=20),
 }
 CHECK = {"ignore": Spec("strs", chars=20, items=V.MAX_IGNORED_CODES)}
 TOP = {
@@ -78,6 +92,15 @@ TOP = {
     "volumes": Spec("tables", True, VOLUME, items=V.MAX_VOLUMES),
     "print": Spec("table", False, PRINT),
     "check": Spec("table", False, CHECK),
+    "credits": Spec("table", False, CREDITS),
+    "cover": Spec(
+        "table",
+        False,
+        {
+            "spine_text": Spec("str", chars=20),
+            "author_note": Spec("str", chars=V.MAX_RIGHTS_CHARS, multiline=True),
+        },
+    ),
 }
 
 
@@ -95,6 +118,11 @@ class VolumeConfig:
     isbn_ebook: str
     isbn_print: str
     index: int  # 0-based position in [[volumes]], for messages
+    edition: int = 1
+    edition_year: int = 0  # 0: the year of ``date``
+    credits: Credits = field(default_factory=Credits)
+    blurb: str = ""
+    price: str = ""
 
     @property
     def key(self) -> str:
@@ -111,6 +139,8 @@ class Config:
     volumes: tuple[VolumeConfig, ...]
     print: PrintSettings
     ignore: tuple[str, ...]
+    imprint: Imprint  # the [print] lines of the imprint; its template is read by the loader
+    cover: CoverSettings
     locator: Locator  # finds the line of a key, for messages about it
 
 
@@ -184,8 +214,11 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         description=" ".join(raw.get("description", "").split()),
         subjects=tuple(raw.get("subjects", [])),
         authors=tuple(Author(a["name"].strip(), a["sort"].strip()) for a in raw["authors"]),
+        publisher_address=raw.get("publisher_address", "").strip(),
+        copyright_holder=raw.get("copyright_holder", "").strip(),
     )
-    volumes = tuple(_volume(index, item, report) for index, item in enumerate(data["volumes"]))
+    credits = merged_credits(Credits(), data.get("credits", {}))
+    volumes = tuple(_volume(index, item, report, credits) for index, item in enumerate(data["volumes"]))
     seen: dict[int, str] = {}
     for volume in volumes:
         where = ("volumes", volume.index, "number")
@@ -195,18 +228,79 @@ def _build(path: Path, data: dict[str, Any], locator: Locator, problems: Collect
         elif volume.number in seen:
             report(where, f"volume number {volume.number} is also used by {seen[volume.number]}")
         seen.setdefault(volume.number, volume.key)
+    settings = _with_links(print_settings(data.get("print", {}), report), data.get("print", {}), report)
     return Config(
         path=path,
         series=series,
         author_page=raw["author_page"],
         volumes=volumes,
-        print=print_settings(data.get("print", {}), report),
+        print=settings,
         ignore=tuple(data.get("check", {}).get("ignore", [])),
+        imprint=_imprint(data.get("print", {}), settings.printer),
+        cover=_cover(data.get("cover", {}), report),
         locator=locator,
     )
 
 
-def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
+# How the print PDF shows a web link's address (see bookpress.renderers.pdf_links).
+LINK_MODES = ("footnote", "inline")
+
+
+def _with_links(settings: PrintSettings, raw: dict[str, Any], report: Reporter) -> PrintSettings:
+    """``settings`` with [print] links, one of :data:`LINK_MODES`."""
+    mode = raw.get("links", settings.links).strip().lower()
+    if mode not in LINK_MODES:
+        report(("print", "links"), f"must be one of: {', '.join(LINK_MODES)}")
+        return settings
+    return replace(settings, links=mode)
+
+
+def _paragraphs(text: str) -> str:
+    """Paragraphs separated by one empty line, each on one line."""
+    return "\n\n".join(" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip())
+
+
+SPINE_TEXT = ("bottom-to-top", "top-to-bottom")  # how the spine reads (German, English custom)
+
+
+def _cover(raw: dict[str, Any], report: Reporter) -> CoverSettings:
+    """[cover]: which way the spine reads, the back cover's author note."""
+    direction = raw.get("spine_text", SPINE_TEXT[0]).strip().lower()
+    if direction not in SPINE_TEXT:
+        report(("cover", "spine_text"), f"must be one of: {', '.join(SPINE_TEXT)}")
+        direction = SPINE_TEXT[0]
+    return CoverSettings(spine_text=direction, author_note=" ".join(raw.get("author_note", "").split()))
+
+
+def _imprint(raw: dict[str, Any], printer_key: str) -> Imprint:
+    """The lines of [print] that only the printed book's imprint carries; the printer line
+    defaults to the one of the printer's profile."""
+    profile = PRINTERS.get(printer_key)  # an unknown printer was reported by print_settings
+    return Imprint(
+        printer_line=printer_line(
+            raw.get("printer_line", "").strip(), profile.printer_line if profile else ""
+        ),
+        paper_note=raw.get("paper_note", "").strip(),
+    )
+
+
+def _edition(index: int, raw: dict[str, Any], report: Reporter) -> tuple[int, int]:
+    """(edition, its year; 0 for the year of the volume's date), each within its range."""
+    edition, year = raw.get("edition", 1), raw.get("edition_year", 0)
+    if not 1 <= edition <= V.MAX_EDITION:
+        report(("volumes", index, "edition"), f"must be between 1 and {V.MAX_EDITION}")
+        edition = 1
+    first = raw["date"].year
+    if "edition_year" in raw and not first <= year <= V.LAST_DATE.year:
+        report(
+            ("volumes", index, "edition_year"),
+            f"must lie between the year of date ({first}) and {V.LAST_DATE.year}",
+        )
+        year = 0
+    return edition, year
+
+
+def _volume(index: int, raw: dict[str, Any], report: Reporter, credits: Credits) -> VolumeConfig:
     isbns = {}
     for edition in ("ebook", "print"):
         value = normalise_isbn(raw["isbn"][edition])
@@ -226,6 +320,7 @@ def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
             "(the EPUB container cannot record later dates)",
         )
     chapters = raw.get("chapters")
+    edition, edition_year = _edition(index, raw, report)
     return VolumeConfig(
         number=raw["number"],
         title=raw["title"].strip(),
@@ -237,4 +332,9 @@ def _volume(index: int, raw: dict[str, Any], report: Reporter) -> VolumeConfig:
         isbn_ebook=isbns["ebook"],
         isbn_print=isbns["print"],
         index=index,
+        edition=edition,
+        edition_year=edition_year,
+        credits=merged_credits(credits, raw.get("credits", {})),
+        blurb=_paragraphs(raw.get("blurb", "")),
+        price=raw.get("price", "").strip(),
     )

@@ -272,6 +272,31 @@ def render_cover(text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1
     return buf.getvalue()
 
 
+def advance_mm(text: str, size_pt: float, *, fonts_dir: Path, style: str = "regular") -> float:
+    """How far ``text`` runs in the cover face at ``size_pt`` points, in millimetres."""
+    font = ImageFont.truetype(str(_load_fonts(fonts_dir)[style]), 1000)
+    return font.getlength(text) / 1000 * size_pt * 25.4 / 72
+
+
+def fitted_jpeg(data: bytes, size: tuple[int, int], *, mode: str = "RGB") -> bytes:
+    """The image ``data`` cropped from its centre to the proportions of ``size``, scaled to it,
+    as a baseline JPEG in ``mode`` ("RGB" for screens and stores, "CMYK" for print).
+
+    The conversion to CMYK is Pillow's own, without a colour profile: plain and
+    the same on every machine, not a press-calibrated separation.
+    """
+    with Image.open(io.BytesIO(data)) as source:
+        image = source.convert("RGB")
+    width, height = size
+    scale = max(width / image.width, height / image.height)
+    crop_w, crop_h = width / scale, height / scale
+    left, top = (image.width - crop_w) / 2, (image.height - crop_h) / 2
+    image = image.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h))
+    buf = io.BytesIO()
+    image.convert(mode).save(buf, "JPEG", quality=92, optimize=False, progressive=False, subsampling=0)
+    return buf.getvalue()
+
+
 def pixel_size(path: Path) -> tuple[int, int] | None:
     """Width and height in pixels of a raster image, read from its header; None if unreadable.
 

@@ -8,6 +8,7 @@ fonts, images and covers are checked once and kept as the book's
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from .assets import Reader
@@ -16,9 +17,10 @@ from .config import Config, VolumeConfig, load_config
 from .errors import BookError, Collector
 from .gate import MAX_SOURCE_BYTES, Gate, Where
 from .hyphenation import read_list
+from .imprint import read_template
 from .manuscript import Source, chapter_paths, read_source
 from .markup import Converter, image_target
-from .model import Book, Chapter, Document, Isbns, Volume
+from .model import Book, Chapter, Document, Imprint, Isbns, Volume
 
 COVER_TYPES = (".jpg", ".jpeg", ".png")
 
@@ -49,6 +51,7 @@ def load_book(
         for volume in sorted(config.volumes, key=lambda v: v.number)
     )
     author_page = _author_page(config, gate, documents, problems)
+    imprint = _imprint(config, gate, problems)
     reader.stylesheets()
     problems.raise_if_any()
     assert author_page is not None
@@ -59,6 +62,8 @@ def load_book(
         author_page=author_page,
         styles=root / "styles",
         print=config.print,
+        imprint=imprint,
+        cover=config.cover,
         resources=reader.resources(),
     )
 
@@ -133,6 +138,11 @@ def _volume(
         isbn=Isbns(ebook=volume.isbn_ebook, print=volume.isbn_print),
         cover=_cover(config, volume, gate, reader),
         chapters=tuple(chapters),
+        edition=volume.edition,
+        edition_year=volume.edition_year,
+        credits=volume.credits,
+        blurb=volume.blurb,
+        price=volume.price,
     )
 
 
@@ -169,6 +179,16 @@ def _author_page(config: Config, gate: Gate, documents: _Documents, problems: Co
         problems.extend(error)
         return None
     return documents(path, "autorin")
+
+
+def _imprint(config: Config, gate: Gate, problems: Collector) -> Imprint:
+    """The [print] lines of the imprint with the template they are set in."""
+    try:
+        found = read_template(gate, manuscript_dir(gate.root))
+    except BookError as error:
+        problems.extend(error)
+        return config.imprint
+    return replace(config.imprint, template=found.template, template_file=found.template_file)
 
 
 def _hyphenation(gate: Gate, problems: Collector) -> tuple[str, ...]:

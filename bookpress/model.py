@@ -35,6 +35,8 @@ class Series:
     description: str
     subjects: tuple[str, ...]
     authors: tuple[Author, ...]
+    publisher_address: str = ""  # postal address, as printed in the imprint
+    copyright_holder: str = ""  # "" : the authors
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,41 @@ def isbn_digits(isbn: str) -> str:
 
 
 @dataclass(frozen=True)
+class Credits:
+    """Who did what for a volume, as named in the imprint ("" : not named)."""
+
+    editing: str = ""
+    proofreading: str = ""
+    cover_design: str = ""
+    typesetting: str = ""
+
+
+@dataclass(frozen=True)
 class Volume:
     """One book of the series."""
 
     number: int
     title: str
     subtitle: str
-    date: dt.date
+    date: dt.date  # publication date of the first edition
     isbn: Isbns
     cover: Path | None  # configured cover image, or None for a generated one
     chapters: tuple[Chapter, ...]
+    edition: int = 1  # "2. Auflage"
+    edition_year: int = 0  # the year of this edition; 0: the year of ``date``
+    credits: Credits = field(default_factory=Credits)
+    blurb: str = ""  # the back cover's text; "" : the series description
+    price: str = ""  # as printed on the back cover, "18,00 € (D)"; "" : none
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """The imprint's template and the lines only the printed book carries."""
+
+    template: str = ""  # the template text; "" : the default template (see bookpress.imprint)
+    template_file: Path | None = None  # where ``template`` came from, for messages
+    printer_line: str = ""  # "Druck: …"; "" : none known
+    paper_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,15 @@ class PrintSettings:
     outer_margin_mm: float = 14.0
     top_margin_mm: float = 16.0
     bottom_margin_mm: float = 20.0
+    links: str = "footnote"  # how the print PDF shows web addresses: "footnote" or "inline"
+
+
+@dataclass(frozen=True)
+class CoverSettings:
+    """The printed cover's settings ([cover] in book.toml)."""
+
+    spine_text: str = "bottom-to-top"  # German custom; "top-to-bottom" is the English one
+    author_note: str = ""  # the back cover's note on the author; "" : from the author page
 
 
 @dataclass(frozen=True)
@@ -128,6 +164,8 @@ class Book:
     author_page: Document
     styles: Path  # the project's styles/ folder
     print: PrintSettings = field(default_factory=PrintSettings)
+    imprint: Imprint = field(default_factory=Imprint)
+    cover: CoverSettings = field(default_factory=CoverSettings)
     # Checked bytes of stylesheets, the files they use, images and covers (see assets.py);
     # renderers use nothing else.
     resources: Resources = field(default_factory=Resources.empty)

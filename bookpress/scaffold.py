@@ -50,6 +50,9 @@ BOOK_TOML = """\
 title = {title_toml}
 language = "de"
 publisher = {publisher_toml}
+# The printed book's imprint names the publisher's postal address and the printer
+# (the German press laws ask for both; bookpress check reports W006 until they are set):
+# publisher_address = "Straße 1, 12345 Ort"
 rights = "Alle Rechte vorbehalten."
 author_page = "ueber-die-autorin.md"
 

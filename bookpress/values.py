@@ -31,6 +31,8 @@ MAX_DESCRIPTION_CHARS = 4_000  # what retailers accept for a book description
 MAX_SUBJECT_CHARS = 100
 MAX_PATH_CHARS = 255  # a file or folder name as written in book.toml
 MAX_ISBN_CHARS = 32  # 13 digits with room for hyphens and spaces
+MAX_ADDRESS_CHARS = 300  # a publisher's postal address on one line
+MAX_IMPRINT_LINE_CHARS = 500  # the printer line and the paper note of the imprint
 MAX_TAG_CHARS = 35  # a language tag (BCP 47 recommends supporting at least 35)
 
 # Lengths of lists.
@@ -41,6 +43,7 @@ MAX_CHAPTERS = 999  # listed chapters of one volume
 MAX_IGNORED_CODES = 100
 
 # Ranges.
+MAX_EDITION = 999  # "999. Auflage"
 VOLUME_NUMBERS = range(1, 1000)  # "Band CMXCIX" at most; roman numerals stay short
 # A ZIP entry's time holds the years 1980 to 2107; the volume date becomes that time
 # (earlier dates are clamped to 1980 in the EPUB container, later ones cannot be written).

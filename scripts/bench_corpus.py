@@ -549,6 +549,7 @@ subtitle = "Generierte Essays für Messungen an langen Büchern"
 language = "de"
 publisher = "connect2communicate Verlag"
 publisher_city = "Berlin"
+publisher_address = "Linienstraße 139, 10115 Berlin"
 rights = "Alle Rechte vorbehalten."
 description = \"\"\"
 Ein maschinell zusammengesetzter Text in der Form der Reihe #VUCA: Kapitel mit Fußnoten, \\
@@ -568,6 +569,7 @@ inner_margin_mm = 20
 outer_margin_mm = 14
 top_margin_mm = 16
 bottom_margin_mm = 20
+printer_line = "Druck und Bindung: Books on Demand GmbH, In de Tarpen 42, 22848 Norderstedt"
 """
     ]
     for number in range(1, volumes + 1):

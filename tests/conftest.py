@@ -56,6 +56,18 @@ def epubcheck(path: Path) -> list[dict]:
     return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
 
 
+def with_printer_and_address(root: Path) -> Path:
+    """The fixture project at ``root`` with the publisher's address and a printer line, so that
+    its printed imprint is complete and ``check`` has nothing to say about it (W006)."""
+    toml = root / "manuscript" / "book.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        "[series]\n", '[series]\npublisher_address = "Beispielweg 1, 12345 Musterstadt"\n', 1
+    )
+    printer = 'printer_line = "Druck: Musterdruck GmbH, Hafenstraße 2, 12345 Musterstadt"'
+    toml.write_text(text + f"\n[print]\n{printer}\n", encoding="utf-8")
+    return root
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from bookpress.cli import main
 from bookpress.internal import EX_SOFTWARE
 from bookpress.renderers import PROFILES
-from conftest import replace_in
+from conftest import replace_in, with_printer_and_address
 
 EPUB = "Testreihe-I_9783161484100.epub"
 
@@ -35,7 +35,7 @@ def check_lines(root: Path) -> list[str]:
 
 
 def test_a_check_error_stops_the_build_with_its_code_and_position(project, monkeypatch) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))
     monkeypatch.chdir(root)
     replace_in(chapter(root), "Noch ein Absatz", "Siehe [dort](#nirgends). Noch ein Absatz")
     code, out, err = run("build", "-f", "epub")
@@ -179,7 +179,7 @@ def test_a_failed_pdf_leaves_the_volumes_epub_untouched(project) -> None:
 
 
 def test_the_summary_names_what_an_earlier_volume_wrote(project) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))
     shutil.copytree(root / "manuscript" / "teil-1", root / "manuscript" / "teil-2")
     with (root / "manuscript" / "book.toml").open("a", encoding="utf-8") as book_toml:
         book_toml.write(
@@ -213,7 +213,7 @@ def broken_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_bug_is_one_line_and_exit_70(project, broken_renderer: None) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))
     code, _, err = run("-C", str(root), "build", "-f", "epub", env={"BOOKPRESS_DEBUG": ""})
     assert code == EX_SOFTWARE == 70
     assert err.splitlines() == ["internal error: RuntimeError: the renderer broke (please report it)"]

@@ -117,7 +117,8 @@ def test_config_typo_is_one_clear_line(project, monkeypatch) -> None:
     # The build prints its checks' findings as `check` does: file:line:column: code: message.
     assert first == (
         "manuscript/book.toml:17:1: E001: volumes[1].titel: unknown key; expected one of: "
-        "chapters, cover, date, dir, isbn, number, subtitle, title"
+        "blurb, chapters, cover, credits, date, dir, edition, edition_year, isbn, number, price, "
+        "subtitle, title"
     )
     assert "Traceback" not in err and out == ""
 

@@ -180,12 +180,16 @@ def test_image_is_packaged_with_alt_text(sample_output: Path) -> None:
 
 
 def test_imprint(third: zipfile.ZipFile) -> None:
-    text = "".join(xml(third, "EPUB/text/impressum.xhtml").itertext())
+    # Words as a reader sees them: no-break spaces (postcode and town, "Dr. Laurencon") as spaces.
+    text = " ".join("".join(xml(third, "EPUB/text/impressum.xhtml").itertext()).split())
     for expected in (
         "© 2026 Dr. Angelica Laurencon",
-        "connect2communicate Verlag, Berlin",
+        "connect2communicate Verlag",
+        "Linienstraße 139, 10115 Berlin",
         "ISBN 978-3-98765-105-2 (E-Book)",
         "ISBN 978-3-98765-106-9 (Druckausgabe)",
-        "1. Auflage, 14.\u00a0September 2026",
+        "1. Auflage 2026",
+        "Korrektorat: Lea Hoffmann",  # volume III names its own proofreader
     ):
         assert expected in text
+    assert "Books on Demand" not in text  # the printer is named in the printed book only

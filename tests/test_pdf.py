@@ -257,12 +257,21 @@ def test_footnotes_on_the_page_of_their_call(sample: Book, texts: dict[int, list
 
 
 def _notes(html: str) -> list[tuple[str, str, str]]:
-    """(number, the word before the call, the note's first words) of each footnote."""
+    """(number as printed, the word before the call, the note's first words) of each footnote.
+
+    The print edition numbers the notes that carry web addresses (one per link in the
+    text, not in the notes) in the same series, so a note may print with a higher number.
+    """
+    body = html.split("<aside", 1)[0]
+    printed: dict[str, str] = {}
+    for link, number in re.findall(r'<a (href="(?:https?|mailto):)|<a class="noteref"[^>]*>(\d+)</a>', body):
+        if link or number not in printed:
+            printed[number if not link else f"link {len(printed)}"] = str(len(printed) + 1)
     plain = re.sub(r'<a class="noteref"[^>]*>(\d+)</a>', r"⟨\1⟩", html)
     plain = re.sub(r'<a class="backlink"[^>]*>(\d+)</a>', r"⟪\1⟫", plain)
     plain = " ".join(re.sub(r"<[^>]+>", "", plain).replace("\u00ad", "").split())
     notes = dict(re.findall(r"⟪(\d+)⟫ (\S+ \S+ \S+)", plain))
-    return [(number, before, notes[number]) for before, number in re.findall(r"(\S+)⟨(\d+)⟩", plain)]
+    return [(printed[number], before, notes[number]) for before, number in re.findall(r"(\S+)⟨(\d+)⟩", plain)]
 
 
 # Profiles, metadata, determinism

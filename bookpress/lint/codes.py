@@ -33,6 +33,9 @@ CODES: dict[str, Code] = {
         Code("W003", "unlisted-chapter", "a Markdown file on disk that no volume includes"),
         Code("W004", "placeholder-isbn", "a volume still has the placeholder ISBN written by `new`"),
         Code("W005", "chapter-number-mismatch", "a listed chapter whose file number is not its position"),
+        Code(
+            "W006", "incomplete-imprint", "the printed imprint lacks the publisher's address or the printer"
+        ),
         Code("E010", "broken-link", "a link to a heading or id that does not exist, or to a file"),
         Code("E011", "broken-footnote-reference", "a footnote call [^x] without a definition"),
         Code("W012", "unused-footnote", "a footnote defined but never called"),

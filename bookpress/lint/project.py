@@ -1,5 +1,6 @@
 """Rules over the whole project: what the build itself refuses, files no volume uses,
-placeholder ISBNs, listed chapters whose file number disagrees with their position."""
+placeholder ISBNs, listed chapters whose file number disagrees with their position,
+an imprint that lacks what the press laws ask of a printed book."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from ..config import Config, normalise_isbn
 from ..errors import BookError, Collector, Problem
 from ..gate import MAX_SOURCE_BYTES, Gate, Where, decode_utf8
+from ..imprint import read_template, template_names
 from ..manuscript import chapter_paths
 from ..values import source_date_epoch
 from .finding import Finding
@@ -98,6 +100,46 @@ def placeholder_isbns(config: Config) -> Iterator[Finding]:
                     f"{volume.key}.isbn.{edition} is the placeholder {PLACEHOLDER_ISBN}; "
                     "enter the real ISBN before publishing",
                 )
+
+
+# What the imprint of every printed book must name: publisher and printer, each with
+# address or seat (the press laws of the German states, e.g. § 7 (1) Berliner
+# Pressegesetz, § 8 Hamburgisches Pressegesetz).
+PRESS_LAW_PLACEHOLDERS = ("publisher", "publisher_address", "printer_line")
+
+
+def imprint_gaps(config: Config, gate: Gate) -> Iterator[Finding]:
+    """W006 what the print edition's imprint lacks of what the press laws require."""
+    law = "the press laws require it in every printed book"
+    if not config.series.publisher_address:
+        line = config.locator.find(("series", "publisher")) or 1
+        yield Finding(
+            config.path,
+            line,
+            1,
+            "W006",
+            "series.publisher_address is not set: the imprint names no postal address of the "
+            f"publisher; {law}",
+        )
+    if not config.imprint.printer_line:
+        headers = config.locator.headers.get("[print]", [])
+        line = headers[0] + 1 if headers else 1  # the [print] table, where the key belongs
+        yield Finding(
+            config.path,
+            line,
+            1,
+            "W006",
+            "print.printer_line is not set and the printer's profile (print.printer) has no line: "
+            f"the imprint names no printer; {law}",
+        )
+    try:
+        template = read_template(gate, config.path.parent)
+    except BookError:
+        return  # the build reports the template's own problems
+    missing = [name for name in PRESS_LAW_PLACEHOLDERS if name not in template_names(template)]
+    if missing and template.template_file is not None:
+        names = ", ".join(f"{{{name}}}" for name in missing)
+        yield Finding(template.template_file, 1, 1, "W006", f"the imprint template leaves out {names}; {law}")
 
 
 def environment() -> Iterator[Finding]:

@@ -42,6 +42,7 @@ def lint_project(root: Path, *, cache: bool = True) -> Report:
     findings += list(project.unlisted(config, manuscript, used, gate))
     findings += list(project.placeholder_isbns(config))
     findings += list(project.chapter_numbers(config))
+    findings += list(project.imprint_gaps(config, gate))
     findings += list(project.environment())
     volumes = chapters = 0
     book: Book | None = None

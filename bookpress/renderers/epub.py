@@ -197,7 +197,7 @@ def _pages(book: Book, volume: Volume) -> list[Page]:
             "imprint",
             "impressum.xhtml",
             html.LABELS["imprint"],
-            html.imprint(book, volume),
+            html.imprint(book, volume, "ebook"),
             "frontmatter",
         ),
         Page(

@@ -8,25 +8,10 @@ is only escaped: :func:`escape` for text, :func:`attr` for attribute values
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
+from .. import imprint as imprints
 from ..model import Book, Chapter, Document, Volume, chapter_code, full_code, volume_label
-
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 
 LABELS = {
     "cover": "Cover",
@@ -43,11 +28,6 @@ LABELS = {
 def attr(value: object) -> str:
     """A value escaped for a double- or single-quoted XML/HTML attribute."""
     return escape(str(value), quote=True)
-
-
-def german_date(date: dt.date) -> str:
-    """ "14. September 2026" (with a no-break space after the day)"""
-    return f"{date.day}.\u00a0{MONTHS[date.month - 1]} {date.year}"
 
 
 def document(*, title: str, body: str, lang: str, stylesheets: list[str], epub_type: str = "") -> str:
@@ -90,21 +70,18 @@ def title_page(book: Book, volume: Volume) -> str:
     )
 
 
-def imprint(book: Book, volume: Volume) -> str:
-    series = book.series
-    place = f", {escape(series.publisher_city)}" if series.publisher_city else ""
-    lines = [
-        f"<p>{escape(series.title)} {escape(volume_label(volume))}: {escape(volume.title)}</p>",
-        f"<p>© {volume.date.year} {escape(authors_line(book))}<br/>{escape(series.rights)}</p>",
-        f"<p>Verlag: {escape(series.publisher)}{place}</p>",
-        f"<p>ISBN {escape(volume.isbn.ebook)} (E-Book)<br/>ISBN {escape(volume.isbn.print)} "
-        "(Druckausgabe)</p>",
-        f"<p>1. Auflage, {escape(german_date(volume.date))}</p>",
-    ]
+def imprint(book: Book, volume: Volume, edition: str) -> str:
+    """The imprint page, its wording from the project's template (see :mod:`bookpress.imprint`).
+
+    ``edition`` is "print", "screen" or "ebook": only the print edition names the printer.
+    """
+    paragraphs = "\n".join(
+        f"<p>{'<br/>'.join(escape(line) for line in lines)}</p>"
+        for lines in imprints.paragraphs(book, volume, edition)
+    )
     return (
         f'<section class="imprint" epub:type="copyright-page" aria-label="{attr(LABELS["imprint"])}">\n'
-        + "\n".join(lines)
-        + "\n</section>"
+        f'<div class="imprint-text">\n{paragraphs}\n</div>\n</section>'
     )
 
 

@@ -15,9 +15,10 @@ from html import escape
 
 from lxml import etree
 
-from ..model import Book, Chapter, Volume, chapter_code, volume_title
+from ..model import Book, Chapter, Document, Volume, chapter_code, volume_title
 from ..xhtml import OPS, XHTML, local
 from . import html, pdf_closing
+from .pdf_links import print_links
 
 GENERATOR = "bookpress"
 BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", "section"}
@@ -25,7 +26,13 @@ BLOCKS = {"p", "li", "td", "th", "dd", "dt", "figcaption", "blockquote", "div", 
 
 def document(book: Book, volume: Volume, *, timestamp: dt.datetime, profile: str) -> str:
     """The complete HTML of ``volume`` for the PDF ``profile`` ("print" or "screen")."""
-    return _page(book, volume, timestamp, profile, "\n".join([*_front(book, volume), *_units(book, volume)]))
+    return _page(
+        book,
+        volume,
+        timestamp,
+        profile,
+        "\n".join([*_front(book, volume, profile), *_units(book, volume, profile)]),
+    )
 
 
 def unit_count(volume: Volume) -> int:
@@ -41,9 +48,10 @@ def unit_document(book: Book, volume: Volume, index: int, *, timestamp: dt.datet
     """
     if index < len(volume.chapters):
         hidden = '<section class="chapter" hidden=""></section>\n' * index
-        body = f'<div class="mainmatter">\n{hidden}{_chapter(book, volume, volume.chapters[index])}\n</div>'
+        chapter = _chapter(book, volume, volume.chapters[index], profile)
+        body = f'<div class="mainmatter">\n{hidden}{chapter}\n</div>'
     else:
-        body = f'<div class="mainmatter" hidden=""></div>\n{_author(book)}'
+        body = f'<div class="mainmatter" hidden=""></div>\n{_author(book, profile)}'
     return _page(book, volume, timestamp, profile, body)
 
 
@@ -62,7 +70,11 @@ def front_document(book: Book, volume: Volume, *, timestamp: dt.datetime, profil
         for i, anchor in enumerate(anchors)
     ]
     body = "\n".join(
-        [*_front(book, volume), f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>', stubs[-1]]
+        [
+            *_front(book, volume, profile),
+            f'<div class="mainmatter">\n{"".join(stubs[:-1])}\n</div>',
+            stubs[-1],
+        ]
     )
     body += "\n" + pdf_closing.closing_pages(book, volume)  # after the stand-ins: see pdf_closing
     return _page(book, volume, timestamp, profile, body)
@@ -105,35 +117,38 @@ def _metadata(book: Book, volume: Volume, timestamp: dt.datetime) -> str:
     return f"<title>{escape(volume_title(series, volume))}</title>\n{meta}"
 
 
-def _front(book: Book, volume: Volume) -> list[str]:
+def _front(book: Book, volume: Volume, profile: str) -> list[str]:
     href = {chapter.doc.anchor: f"#{chapter.doc.anchor}" for chapter in volume.chapters}
     href[book.author_page.anchor] = f"#{book.author_page.anchor}"
     return [
         html.half_title(book, volume),
         _bookmarked(html.title_page(book, volume), html.LABELS["title"]),
-        _bookmarked(html.imprint(book, volume), html.LABELS["imprint"]),
+        _bookmarked(html.imprint(book, volume, profile), html.LABELS["imprint"]),
         _bookmarked(html.contents(book, volume, href, page_numbers=True), html.LABELS["contents"]),
     ]
 
 
-def _chapters(book: Book, volume: Volume) -> list[str]:
-    return [_chapter(book, volume, chapter) for chapter in volume.chapters]
+def _chapters(book: Book, volume: Volume, profile: str) -> list[str]:
+    return [_chapter(book, volume, chapter, profile) for chapter in volume.chapters]
 
 
-def _chapter(book: Book, volume: Volume, chapter: Chapter) -> str:
+def _chapter(book: Book, volume: Volume, chapter: Chapter, profile: str) -> str:
     return _bookmarked(
-        html.chapter(book, volume, _with_inline_notes(chapter)),
+        html.chapter(
+            book, volume, _with_inline_notes(replace(chapter, doc=_on_paper(book, chapter.doc, profile)))
+        ),
         f"{chapter_code(volume, chapter)} {chapter.doc.title}",
     )
 
 
-def _author(book: Book) -> str:
-    return _bookmarked(html.author_page(book), book.author_page.title)
+def _author(book: Book, profile: str) -> str:
+    page = _on_paper(book, book.author_page, profile)
+    return _bookmarked(html.author_page(replace(book, author_page=page)), page.title)
 
 
-def _units(book: Book, volume: Volume) -> list[str]:
-    chapters = "\n".join(_chapters(book, volume))
-    return [f'<div class="mainmatter">\n{chapters}\n</div>', _author(book)]
+def _units(book: Book, volume: Volume, profile: str) -> list[str]:
+    chapters = "\n".join(_chapters(book, volume, profile))
+    return [f'<div class="mainmatter">\n{chapters}\n</div>', _author(book, profile)]
 
 
 def _bookmarked(fragment: str, label: str) -> str:
@@ -142,6 +157,13 @@ def _bookmarked(fragment: str, label: str) -> str:
     if fragment[end - 1] == "/":
         end -= 1
     return f'{fragment[:end]} data-bookmark="{html.attr(label)}"{fragment[end:]}'
+
+
+def _on_paper(book: Book, doc: Document, profile: str) -> Document:
+    """``doc`` with its web addresses written out, in the print profile (see :mod:`.pdf_links`)."""
+    if profile != "print":
+        return doc
+    return replace(doc, html=print_links(doc.html, book.print.links))
 
 
 def _with_inline_notes(chapter: Chapter) -> Chapter:
@@ -153,17 +175,28 @@ def _with_inline_notes(chapter: Chapter) -> Chapter:
 def inline_footnotes(fragment: str) -> str:
     """Replace every ``a.noteref`` by a ``span.footnote`` holding the note's text.
 
-    A note called twice is set once, at its first call; later calls keep the
-    number as plain text. Paragraphs of a long note are joined by line breaks,
-    since the note is now inline content of the calling paragraph.
+    A note called twice is set once, at its first call; later calls show the
+    number the note is printed with (the notes of web addresses, ``span.link-note``
+    from :mod:`.pdf_links`, count too). Paragraphs of a long note are joined by
+    line breaks, since the note is now inline content of the calling paragraph.
     """
     tree = etree.fromstring(f'<div xmlns="{XHTML}" xmlns:epub="{OPS}">{fragment}</div>')
     notes = {aside.get("id"): aside for aside in tree.iterfind(f"{{{XHTML}}}aside[@class='footnote']")}
-    for call in list(tree.iter(f"{{{XHTML}}}a")):
-        if call.get("class") != "noteref":
+    printed: dict[str, str] = {}  # note id -> its number on paper
+    count = 0  # the notes set so far
+    for call in list(tree.iter(f"{{{XHTML}}}a", f"{{{XHTML}}}span")):
+        if "link-note" in (call.get("class") or "").split():
+            count += 1
+        if local(call) != "a" or call.get("class") != "noteref":
             continue
-        aside = notes.pop(call.get("href", "")[1:], None)
-        replacement = _note_span(aside, call.text or "") if aside is not None else _repeat(call)
+        target = call.get("href", "")[1:]
+        aside = notes.pop(target, None)
+        if aside is not None:
+            count += 1
+            printed[target] = str(count)
+            replacement = _note_span(aside, call.text or "")
+        else:
+            replacement = _repeat(call, printed.get(target, call.text or ""))
         replacement.tail = call.tail
         if aside is not None:
             _mark_block(call, aside.get("id"))
@@ -208,7 +241,7 @@ def _append_content(target: etree._Element, source: etree._Element) -> None:
         target.append(child)
 
 
-def _repeat(call: etree._Element) -> etree._Element:
+def _repeat(call: etree._Element, number: str) -> etree._Element:
     span = etree.Element(f"{{{XHTML}}}span", {"class": "noteref-repeat"})
-    span.text = call.text
+    span.text = number
     return span

@@ -40,9 +40,12 @@ TOML_FIELDS = (
     "author.sort",
     "volume.title",
     "volume.subtitle",
+    "series.publisher_address",
+    "print.printer_line",
 )
-# Fields that reach the PDF's running heads, outline or metadata: their CSS case builds the PDF too.
-PDF_FIELDS = {"series.title", "volume.title", "author.name", "front.title"}
+# Fields that reach the PDF's running heads, outline, metadata or its imprint only:
+# their CSS case builds the PDF too.
+PDF_FIELDS = {"series.title", "volume.title", "author.name", "front.title", "print.printer_line"}
 
 
 def _expect(kind: str, file: str, line: int) -> Outcome:
