@@ -1,4 +1,4 @@
-"""Print and screen PDF editions. The only module that imports WeasyPrint.
+"""Print and screen PDF editions; with :mod:`.cover_pdf`, the only modules that import WeasyPrint.
 
 The HTML (see :mod:`.pdf_html`) is laid out with the project's stylesheets
 plus one generated from ``book.toml [print]``, then written with fixed dates
