@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bookpress.output import LOCK_NAME, locked
-from conftest import REPO
+from conftest import REPO, with_printer_and_address
 
 WAIT = 120
 
@@ -31,7 +31,7 @@ def read_line(process: subprocess.Popen[str]) -> str:
 
 
 def test_a_second_build_waits_names_the_holder_and_spares_its_temporaries(project) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))  # no warning ahead of the wait
     output = root / "output"
     output.mkdir()
     with locked(output):  # this test process is the first build
@@ -52,7 +52,7 @@ def test_a_second_build_waits_names_the_holder_and_spares_its_temporaries(projec
 
 
 def test_a_killed_holder_blocks_no_one(project) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))  # no warning ahead of the wait
     output = root / "output"
     output.mkdir()
     holder = subprocess.Popen(
