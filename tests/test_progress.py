@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from bookpress import progress
 from bookpress.cli import main
 from bookpress.progress import Console
+from conftest import with_printer_and_address
 
 
 def run(*args: str):
@@ -18,7 +19,7 @@ def run(*args: str):
 
 
 def test_quiet_build_prints_nothing_on_success(project) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))  # a complete imprint: no warning either
     result = run("-C", str(root), "--quiet", "build", "-f", "epub")
     assert result.exit_code == 0
     assert result.output == ""

@@ -26,7 +26,7 @@ from bookpress.model import volume_number
 from bookpress.preview import volume_page
 from bookpress.renderers import html, pdf_html
 from bookpress.typography import smarten, smarten_segments
-from conftest import REPO, copy_project, replace_in
+from conftest import REPO, copy_project, replace_in, with_printer_and_address
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HOSTILE = "de\"><script>alert('lang')</script><x a='"
@@ -187,7 +187,7 @@ def test_long_unknown_key_is_not_repeated(tmp_path: Path) -> None:
 
 
 def test_control_character_in_front_matter_stops_the_build_cleanly(project, tmp_path: Path) -> None:
-    root = project("minimal")
+    root = with_printer_and_address(project("minimal"))  # the one problem is the character
     source = root / "manuscript" / "teil-1" / "01-anfang.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("title: ", "title: \x1b[31m", 1), encoding="utf-8")
