@@ -280,7 +280,7 @@ def test_screen_pdf_and_epub_imprint_name_no_printer(made: dict[str, bytes]) -> 
 def test_sample_series_imprint_is_complete() -> None:
     book = load_book(REPO)
     lines = [line for para in paragraphs(book, book.volume(1), "print") for line in para]
-    assert "2. Auflage 2027" in lines
+    assert "2. Auflage 2026" in lines
     assert any(line.startswith("Druck und Bindung: ") for line in lines)
     assert book.series.publisher_address.replace("10115 ", "10115\u00a0") in lines
     assert not [f for f in lint_project(REPO).findings if f.code == "W006"]
