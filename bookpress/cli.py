@@ -382,9 +382,8 @@ def backlist_command(
         sys.exit(1)
 
 
-@main.command("check")
-@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-@click.option(
+# --format of the commands that report findings.
+_FORMAT_OPTION = click.option(
     "--format",
     "-f",
     "output_format",
@@ -393,6 +392,11 @@ def backlist_command(
     show_default=True,
     help="One finding a line, or JSON for tools.",
 )
+
+
+@main.command("check")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@_FORMAT_OPTION
 @click.option("--codes", is_flag=True, help="List the finding codes and exit.")
 @click.pass_obj
 def check_command(project: Path, strict: bool, output_format: str, codes: bool) -> None:
@@ -438,15 +442,7 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
     default=None,
     help="Check against this printer  [default: [print] printer of book.toml]",
 )
-@click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="One finding a line, or JSON for tools.",
-)
+@_FORMAT_OPTION
 @click.pass_obj
 def preflight_command(
     project: Path, files: tuple[Path, ...], printer: str | None, output_format: str

@@ -7,10 +7,14 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from .model import volume_number
+from .model import volume_label, volume_number
+
+if TYPE_CHECKING:
+    from .model import Book, Volume
 
 FONT_FILES = {
     "regular": "LinLibertine_R.otf",
@@ -37,6 +41,17 @@ class CoverText:
     title: str
     subtitle: str
     author: str
+
+    @classmethod
+    def of(cls, book: Book, volume: Volume) -> CoverText:
+        """The strings of ``volume``'s cover, the same on the EPUB's and on the printed one."""
+        return cls(
+            series=book.series.title,
+            volume_label=volume_label(volume),
+            title=volume.title,
+            subtitle=volume.subtitle,
+            author=", ".join(author.name for author in book.series.authors),
+        )
 
 
 @dataclass(frozen=True)

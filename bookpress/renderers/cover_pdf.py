@@ -133,7 +133,7 @@ def render(
 def store_image(book: Book, volume: Volume) -> bytes:
     """The front as the ebook shops take it: an RGB JPEG of 1600 × 2560 pixels."""
     if volume.cover is None:
-        return covers.render_cover(_cover_text(book, volume), fonts_dir=COVER_FONTS, size=STORE_SIZE)
+        return covers.render_cover(covers.CoverText.of(book, volume), fonts_dir=COVER_FONTS, size=STORE_SIZE)
     data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     return covers.fitted_jpeg(data, STORE_SIZE)
 
@@ -145,20 +145,10 @@ def _front_picture(book: Book, volume: Volume, geometry: Sheet) -> bytes:
         round((geometry.trim_h + 2 * geometry.bleed) / 25.4 * PPI),
     )
     if volume.cover is None:
-        data = covers.render_cover(_cover_text(book, volume), fonts_dir=COVER_FONTS, size=size)
+        data = covers.render_cover(covers.CoverText.of(book, volume), fonts_dir=COVER_FONTS, size=size)
     else:
         data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     return covers.fitted_jpeg(data, size, mode="CMYK")
-
-
-def _cover_text(book: Book, volume: Volume) -> covers.CoverText:
-    return covers.CoverText(
-        series=book.series.title,
-        volume_label=volume_label(volume),
-        title=volume.title,
-        subtitle=volume.subtitle,
-        author=", ".join(author.name for author in book.series.authors),
-    )
 
 
 def _boxes(pdf: pydyf.PDF, geometry: Sheet) -> None:

@@ -24,7 +24,7 @@ from lxml import etree
 from .. import cover as covers
 from ..cache import Cache
 from ..errors import BookError
-from ..model import Book, Volume, chapter_code, isbn_digits, volume_label, volume_title
+from ..model import Book, Volume, chapter_code, isbn_digits, volume_title
 from . import epub_zip, html
 
 CSS = ("fonts.css", "base.css", "epub.css")
@@ -287,7 +287,7 @@ def _resources(package: epub.EpubBook, book: Book, volume: Volume, *, cache: Cac
     if volume.cover is not None:
         data = book.resources[volume.cover.relative_to(book.root).as_posix()]
     else:
-        data = generated_cover(_cover_text(book, volume), cache=cache)
+        data = generated_cover(covers.CoverText.of(book, volume), cache=cache)
     if f"images/cover{_cover_suffix(volume)}" in packed:
         raise BookError(
             f"an image would be packed as 'images/cover{_cover_suffix(volume)}', the cover's place"
@@ -340,16 +340,6 @@ def _add_once(package: epub.EpubBook, packed: dict[str, bytes], name: str, data:
         return
     packed[name] = data
     _add_file(package, name, data)
-
-
-def _cover_text(book: Book, volume: Volume) -> covers.CoverText:
-    return covers.CoverText(
-        series=book.series.title,
-        volume_label=volume_label(volume),
-        title=volume.title,
-        subtitle=volume.subtitle,
-        author=html.authors_line(book),
-    )
 
 
 def image_name(project_path: str) -> str:
