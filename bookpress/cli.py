@@ -12,7 +12,9 @@ and this module, not Python-Markdown, lxml, Pillow or ebooklib.
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import signal
 import sys
 import time
@@ -57,8 +59,37 @@ def _what_was_written(written: list[Written] | None) -> str:
     return f"wrote only {names}; every other file was left as it was."
 
 
-class _Commands(click.Group):
+# A volume as typed after -V: 1 to 999 in Roman (any case) or Arabic digits.
+_VOLUME_WORD = re.compile(r"(?i)(?=.)(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})|[0-9]{1,3}")
+
+
+class _Command(click.Command):
+    """A command that takes a volume refuses ``-v III``: -v is --verbose, and the volume's
+    short option is -V; without this, ``new chapter -v III`` would make a chapter titled "III"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if any(param.name in ("volume", "volumes") for param in self.params):
+            for flag, word in itertools.pairwise(args):
+                if flag == "--":
+                    break
+                if flag == "-v" and _VOLUME_WORD.fullmatch(word):
+                    raise click.UsageError(
+                        f"-v is --verbose; choose the volume with -V {word} (or --volume {word})", ctx
+                    )
+        return super().parse_args(ctx, args)
+
+
+class _Group(click.Group):
+    """A group of commands (new, cache): its commands and groups are of our classes too."""
+
+    command_class = _Command
+    group_class = type
+
+
+class _Commands(_Group):
     """The command group; turns what the commands let escape into a message and an exit status."""
+
+    group_class = _Group
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -100,33 +131,97 @@ def _console() -> Console:
     return click.get_current_context().meta[CONSOLE]
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="bookpress")
-@click.option(
+def _run_console(ctx: click.Context) -> Console:
+    """The Console of this run, made when first needed; the common options change it."""
+    from .progress import Console, colour_wanted
+
+    if CONSOLE not in ctx.meta:
+        ctx.meta[CONSOLE] = Console(colour=colour_wanted(None))
+    return ctx.meta[CONSOLE]
+
+
+def _set_project(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = value
+
+
+def _set_level(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # Click handles the options in the order they were typed, so of --quiet and
+    # --verbose the later one counts, wherever each stands.
+    from .progress import attach_logging
+
+    if not value:
+        return
+    console = _run_console(ctx)
+    console.quiet = param.name == "quiet"
+    console.verbose = param.name == "verbose"
+    attach_logging(console)
+
+
+def _set_colour(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    from .progress import colour_wanted
+
+    if value is not None:
+        ctx.color = _run_console(ctx).colour = colour_wanted(value)
+
+
+_PROJECT = click.option(
     "--project",
     "-C",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project folder (holds manuscript/book.toml).",
+    default=None,
+    expose_value=False,
+    callback=_set_project,
+    help="The project folder (holds manuscript/book.toml)  [default: the current folder]",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-@click.option("--verbose", is_flag=True, help="Print each step, and information findings.")
-@click.option(
+_QUIET = click.option(
+    "--quiet", "-q", is_flag=True, expose_value=False, callback=_set_level, help="Print only problems."
+)
+_VERBOSE = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_level,
+    help="Print each step, and information findings.",
+)
+_COLOUR = click.option(
     "--color/--no-color",
     "colour",
     default=None,
+    expose_value=False,
+    callback=_set_colour,
     help="Colour the output  [default: on for a terminal, off under NO_COLOR]",
 )
-@click.pass_context
-def main(ctx: click.Context, project: Path, quiet: bool, verbose: bool, colour: bool | None) -> None:
-    """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
-    from .progress import Console, attach_logging, colour_wanted
 
-    ctx.obj = project
-    ctx.meta[CONSOLE] = Console(quiet=quiet, verbose=verbose, colour=colour_wanted(colour))
-    attach_logging(ctx.meta[CONSOLE])
-    ctx.color = colour_wanted(colour)
+
+def _common_options(*, project: bool = True) -> Callable[[Callable], Callable]:
+    """-C, -q, -v and --color/--no-color, for a command to take after its name as well as
+    before it; given in both places, the later one counts. Commands that name their folders
+    themselves (init, backlist) leave out -C."""
+    options = [_PROJECT, _QUIET, _VERBOSE, _COLOUR] if project else [_QUIET, _VERBOSE, _COLOUR]
+
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bookpress")
+@_common_options()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """bookpress compiles Markdown manuscripts into EPUB and PDF editions."""
+    from .progress import attach_logging
+
+    if ctx.obj is None:
+        ctx.obj = Path(".")
+    console = _run_console(ctx)
+    attach_logging(console)
+    ctx.color = console.colour
     signal.signal(signal.SIGTERM, _sigterm)
 
 
@@ -135,7 +230,7 @@ def _edition_options(verb: str) -> Callable[[Callable], Callable]:
     options = [
         click.option(
             "--volume",
-            "-v",
+            "-V",
             "volumes",
             multiple=True,
             metavar="V",
@@ -192,6 +287,7 @@ def _edition_options(verb: str) -> Callable[[Callable], Callable]:
 )
 @click.option("--no-cache", is_flag=True, help="Neither use nor keep results in .bookpress/cache.")
 @click.pass_obj
+@_common_options()
 def build_command(
     project: Path,
     volumes: tuple[str, ...],
@@ -304,6 +400,7 @@ def _show_finding(finding: Finding) -> None:
     metavar="PROJECT...",
     type=click.Path(file_okay=False, path_type=Path),
 )
+@_common_options(project=False)
 def backlist_command(
     projects: tuple[Path, ...],
     formats: tuple[str, ...],
@@ -399,6 +496,7 @@ _FORMAT_OPTION = click.option(
 @_FORMAT_OPTION
 @click.option("--codes", is_flag=True, help="List the finding codes and exit.")
 @click.pass_obj
+@_common_options()
 def check_command(project: Path, strict: bool, output_format: str, codes: bool) -> None:
     """Check the manuscript without writing anything.
 
@@ -444,6 +542,7 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 )
 @_FORMAT_OPTION
 @click.pass_obj
+@_common_options()
 def preflight_command(
     project: Path, files: tuple[Path, ...], printer: str | None, output_format: str
 ) -> None:
@@ -487,7 +586,7 @@ def _show_preflight(finding: PreflightFinding, *, plain: bool = False) -> None:
 
 @main.command("stats")
 @click.option(
-    "--volume", "-v", "volumes", multiple=True, metavar="V", help="Only this volume (III or 3); repeatable."
+    "--volume", "-V", "volumes", multiple=True, metavar="V", help="Only this volume (III or 3); repeatable."
 )
 @click.option(
     "--format",
@@ -499,6 +598,7 @@ def _show_preflight(finding: PreflightFinding, *, plain: bool = False) -> None:
     help="How to print the numbers.",
 )
 @click.pass_obj
+@_common_options()
 def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -> None:
     """Words, characters, Normseiten, print pages and reading time per chapter and volume."""
     from .stats import stats
@@ -510,6 +610,7 @@ def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -
 
 
 @main.group("cache")
+@_common_options()
 def cache_group() -> None:
     """Show or empty the build cache in PROJECT/.bookpress/cache."""
 
@@ -527,6 +628,7 @@ def _project_cache(project: Path) -> Cache:
 
 @cache_group.command("info")
 @click.pass_obj
+@_common_options()
 def cache_info_command(project: Path) -> None:
     """Show where the cache is, its size and its limit.
 
@@ -555,6 +657,7 @@ def cache_info_command(project: Path) -> None:
 
 @cache_group.command("clear")
 @click.pass_obj
+@_common_options()
 def cache_clear_command(project: Path) -> None:
     """Empty the cache and say how much that freed.
 
@@ -585,14 +688,16 @@ def _scaffold(action: Callable[[], list[Path]], project: Path) -> list[Path]:
 
 
 @main.group("new")
+@_common_options()
 def new_group() -> None:
     """Add a chapter or a volume to the project."""
 
 
 @new_group.command("chapter")
-@click.option("--volume", "-v", required=True, metavar="V", help="The volume (III or 3).")
+@click.option("--volume", "-V", required=True, metavar="V", help="The volume (III or 3).")
 @click.argument("title")
 @click.pass_obj
+@_common_options()
 def new_chapter_command(project: Path, volume: str, title: str) -> None:
     """Create the next numbered chapter of a volume, titled TITLE, and register it."""
     from .scaffold import new_chapter
@@ -636,6 +741,7 @@ def _new_volume(title: str, options: dict[str, object]) -> NewVolume:
 @click.argument("title")
 @_volume_options
 @click.pass_obj
+@_common_options()
 def new_volume_command(project: Path, title: str, **options: object) -> None:
     """Add the next volume, titled TITLE: book.toml entry, folder, first chapter."""
     from .scaffold import new_volume
@@ -652,6 +758,7 @@ def new_volume_command(project: Path, title: str, **options: object) -> None:
 @click.option("--publisher", default="Selbstverlag", show_default=True, help="The publisher.")
 @click.option("--volume-title", default="Erster Band", show_default=True, help="Title of the first volume.")
 @_volume_options
+@_common_options(project=False)
 def init_command(
     folder: Path, title: str, author: str, publisher: str, volume_title: str, **options: object
 ) -> None:
@@ -677,6 +784,7 @@ def init_command(
     help="Seconds of quiet after a change before rebuilding.",
 )
 @click.pass_obj
+@_common_options()
 def watch_command(
     project: Path,
     volumes: tuple[str, ...],
@@ -709,7 +817,7 @@ def watch_command(
 
 @main.command("preview")
 @click.option(
-    "--volume", "-v", metavar="V", default=None, help="The volume to show (III or 3)  [default: the last]"
+    "--volume", "-V", metavar="V", default=None, help="The volume to show (III or 3)  [default: the last]"
 )
 @click.option(
     "--port",
@@ -719,6 +827,7 @@ def watch_command(
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
 @click.pass_obj
+@_common_options()
 def preview_command(project: Path, volume: str | None, port: int | None, open_browser: bool) -> None:
     """Serve a volume as a web page that reloads itself whenever a source changes."""
     from .preview import serve

@@ -5,7 +5,7 @@
 
 The peers, each run as subprocesses:
 
-- bookpress: ``compile.py -C PROJECT --quiet build -v N -f pdf -p print -o FRESH_DIR``,
+- bookpress: ``compile.py -C PROJECT --quiet build -V N -f pdf -p print -o FRESH_DIR``,
   its checks included. Cold by default: the build cache (``CACHE_DIR`` below, inside the project)
   is deleted before every run; ``--warm`` fills it once, untimed, and keeps it.
 - pandoc: pandoc 3 (the binary of pypandoc-binary) turns the volume's chapters, joined
@@ -234,7 +234,7 @@ class Bench:
     jobs: int | None
 
     def bookpress(self, out: Path, *formats: str) -> list[str]:
-        command = [*BOOKPRESS, "-C", str(self.project), "--quiet", "build", "-v", str(self.volume.number)]
+        command = [*BOOKPRESS, "-C", str(self.project), "--quiet", "build", "-V", str(self.volume.number)]
         for name in formats:
             command += ["-f", name]
         if "pdf" in formats:

@@ -88,8 +88,8 @@ def test_new_chapter_appends_to_an_explicit_list(fresh: Path) -> None:
         'dir = "band-1"',
         'dir = "band-1"\nchapters = [  # in reading order\n  "01-erstes-kapitel.md",\n]',
     )
-    assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Zwei").exit_code == 0
-    assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Drei").exit_code == 0
+    assert run("-C", str(fresh), "new", "chapter", "-V", "1", "Zwei").exit_code == 0
+    assert run("-C", str(fresh), "new", "chapter", "-V", "1", "Drei").exit_code == 0
     text = book_toml.read_text(encoding="utf-8")
     assert "# in reading order" in text
     assert volumes(fresh)[0]["chapters"] == ["01-erstes-kapitel.md", "02-zwei.md", "03-drei.md"]
@@ -102,15 +102,15 @@ def test_new_chapter_on_a_one_line_list(fresh: Path) -> None:
         'dir = "band-1"',
         'dir = "band-1"\nchapters = ["01-erstes-kapitel.md"]  # [sic]',
     )
-    assert run("-C", str(fresh), "new", "chapter", "-v", "1", "Zwei").exit_code == 0
+    assert run("-C", str(fresh), "new", "chapter", "-V", "1", "Zwei").exit_code == 0
     assert volumes(fresh)[0]["chapters"] == ["01-erstes-kapitel.md", "02-zwei.md"]
 
 
 def test_new_chapter_failures(fresh: Path, tmp_path: Path) -> None:
-    result = run("-C", str(fresh), "new", "chapter", "-v", "VII", "Titel")
+    result = run("-C", str(fresh), "new", "chapter", "-V", "VII", "Titel")
     assert result.exit_code == 1 and "there is no volume 'VII'" in result.stderr
     assert run("-C", str(fresh), "new", "chapter", "Titel").exit_code == 2  # --volume is required
-    missing = run("-C", str(tmp_path / "nichts"), "new", "chapter", "-v", "1", "Titel")
+    missing = run("-C", str(tmp_path / "nichts"), "new", "chapter", "-V", "1", "Titel")
     assert missing.exit_code == 1 and "book.toml not found" in missing.stderr
 
 
@@ -118,7 +118,7 @@ def test_new_chapter_never_overwrites(fresh: Path) -> None:
     folder = fresh / "manuscript" / "band-1"
     (folder / "02-zwei.md").symlink_to(folder / "01-erstes-kapitel.md")
     (folder / "01-erstes-kapitel.md").rename(folder / "01-eins.md")  # dangling link at 02
-    result = run("-C", str(fresh), "new", "chapter", "-v", "1", "Zwei")
+    result = run("-C", str(fresh), "new", "chapter", "-V", "1", "Zwei")
     assert result.exit_code == 0  # the dangling 02 counts as taken: the new one is 03
     assert (folder / "03-zwei.md").is_file()
     assert (folder / "02-zwei.md").is_symlink()

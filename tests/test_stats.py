@@ -58,7 +58,7 @@ def test_table_and_csv(project) -> None:
 
 
 def test_sample_series_volume_selection() -> None:
-    data = json.loads(run("-C", str(REPO), "stats", "-v", "III", "-f", "json").stdout)
+    data = json.loads(run("-C", str(REPO), "stats", "-V", "III", "-f", "json").stdout)
     assert [v["code"] for v in data["volumes"]] == ["III"]
     assert len(data["volumes"][0]["chapters"]) == 3
 
@@ -71,7 +71,7 @@ def test_a_larger_trim_holds_more_text() -> None:
 
 def test_failures(project, tmp_path) -> None:
     assert run("-C", str(tmp_path), "stats").exit_code == 1  # no project there
-    assert run("-C", str(REPO), "stats", "-v", "IX").exit_code == 1
+    assert run("-C", str(REPO), "stats", "-V", "IX").exit_code == 1
     assert run("-C", str(REPO), "stats", "-f", "xml").exit_code == 2
     root = project("minimal")
     replace_in(root / "manuscript" / "book.toml", 'title = "Erster Band"', "title = 3")
