@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from .preflight import Finding as PreflightFinding
     from .progress import Console
     from .scaffold import NewVolume
+
+
+T = TypeVar("T")
 
 
 def _sigterm(signum: int, frame: object) -> None:
@@ -675,7 +678,7 @@ def _written(paths: list[Path], verb: str = "created") -> None:
         _console().result(f"{verb} {path}")
 
 
-def _scaffold(action: Callable[[], list[Path]], project: Path) -> list[Path]:
+def _scaffold(action: Callable[[], T], project: Path) -> T:
     try:
         return action()
     except BookError as error:
@@ -694,17 +697,20 @@ def new_group() -> None:
 
 
 @new_group.command("chapter")
-@click.option("--volume", "-V", required=True, metavar="V", help="The volume (III or 3).")
+@click.option("--volume", "-V", metavar="V", default=None, help="The volume (III or 3)  [default: the last]")
 @click.argument("title")
 @click.pass_obj
 @_common_options()
-def new_chapter_command(project: Path, volume: str, title: str) -> None:
-    """Create the next numbered chapter of a volume, titled TITLE, and register it."""
+def new_chapter_command(project: Path, volume: str | None, title: str) -> None:
+    """Create the next numbered chapter of a volume (default: the last), titled TITLE, and register it."""
+    from .model import roman
     from .scaffold import new_chapter
 
-    paths = _scaffold(lambda: new_chapter(project, volume, title), project)
-    _written(paths[:1])
-    _written(paths[1:], "updated")
+    added = _scaffold(lambda: new_chapter(project, volume, title), project)
+    if volume is None:
+        _console().result(f"volume {roman(added.volume)}, the last one (-V chooses another)")
+    _written([added.created])
+    _written(list(added.updated), "updated")
 
 
 def _volume_options(command: Callable[..., None]) -> Callable[..., None]:

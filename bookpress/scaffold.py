@@ -85,20 +85,30 @@ class NewVolume:
     date: dt.date | None = None
 
 
-def new_chapter(root: Path, volume: str, title: str) -> list[Path]:
-    """Create the next numbered chapter of ``volume`` and register it; the paths written."""
+@dataclass(frozen=True)
+class NewChapter:
+    """What `new chapter` did: the file it created, book.toml if it listed the file there,
+    and the volume it chose."""
+
+    created: Path
+    updated: tuple[Path, ...]
+    volume: int
+
+
+def new_chapter(root: Path, volume: str | None, title: str) -> NewChapter:
+    """Create the next numbered chapter of ``volume`` (None: the last volume) and register it."""
     config = load_config(manuscript_dir(root) / "book.toml")
-    chosen = _volume(config, volume)
+    chosen = _volume(config, volume) if volume is not None else _last_volume(config)
     folder = manuscript_dir(root) / chosen.dir
     number = _next_number(folder, chosen)
     name = f"{number:02d}-{_slug(title)}.md"
     new_text = _with_chapter(config, chosen, name) if chosen.chapters is not None else None
     folder.mkdir(parents=True, exist_ok=True)
-    written = [_create(folder / name, CHAPTER.format(title=_front_value(title)))]
-    if new_text is not None:
-        write_atomically(config.path, new_text.encode("utf-8"))
-        written.append(config.path)
-    return written
+    created = _create(folder / name, CHAPTER.format(title=_front_value(title)))
+    if new_text is None:
+        return NewChapter(created, (), chosen.number)
+    write_atomically(config.path, new_text.encode("utf-8"))
+    return NewChapter(created, (config.path,), chosen.number)
 
 
 def new_volume(root: Path, volume: NewVolume) -> list[Path]:
@@ -154,6 +164,13 @@ def _volume(config: Config, text: str) -> VolumeConfig:
             return volume
     known = ", ".join(str(v.number) for v in config.volumes)
     raise BookError(f"there is no volume '{text}'; book.toml has: {known}", file=config.path)
+
+
+def _last_volume(config: Config) -> VolumeConfig:
+    """The volume with the highest number: the one an author is most likely writing."""
+    if not config.volumes:
+        raise BookError("book.toml has no volume yet; add one with `bookpress new volume`", file=config.path)
+    return max(config.volumes, key=lambda volume: volume.number)
 
 
 def _next_number(folder: Path, volume: VolumeConfig) -> int:

@@ -122,6 +122,7 @@ def test_no_short_option_is_taken_twice_and_the_common_ones_mean_the_same() -> N
         ("stats", "-v", "2"),
         ("preview", "-v", "ii"),
         ("new", "chapter", "-v", "III", "Titel"),
+        ("new", "chapter", "-v", "IV"),  # would be a chapter titled "IV" in the last volume
     ],
 )
 def test_minus_v_before_a_volume_is_refused_with_a_hint(quiet_project: Path, args: tuple[str, ...]) -> None:
@@ -132,3 +133,10 @@ def test_minus_v_before_a_volume_is_refused_with_a_hint(quiet_project: Path, arg
     assert f"-v is --verbose; choose the volume with -V {word} (or --volume {word})" in result.stderr
     assert sorted(quiet_project.rglob("*")) == before
 
+
+def test_minus_v_before_a_title_is_verbose(tmp_path: Path) -> None:
+    root = tmp_path / "neu"
+    assert run("init", root, "--date", "2026-05-04").exit_code == 0
+    result = run("-C", root, "new", "chapter", "-v", "Mix")  # a word, not a numeral
+    assert result.exit_code == 0, result.output
+    assert (root / "manuscript" / "band-1" / "02-mix.md").is_file()

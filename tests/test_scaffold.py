@@ -109,9 +109,21 @@ def test_new_chapter_on_a_one_line_list(fresh: Path) -> None:
 def test_new_chapter_failures(fresh: Path, tmp_path: Path) -> None:
     result = run("-C", str(fresh), "new", "chapter", "-V", "VII", "Titel")
     assert result.exit_code == 1 and "there is no volume 'VII'" in result.stderr
-    assert run("-C", str(fresh), "new", "chapter", "Titel").exit_code == 2  # --volume is required
     missing = run("-C", str(tmp_path / "nichts"), "new", "chapter", "-V", "1", "Titel")
     assert missing.exit_code == 1 and "book.toml not found" in missing.stderr
+
+
+def test_new_chapter_goes_to_the_last_volume_unless_told(fresh: Path) -> None:
+    assert run("-C", str(fresh), "new", "volume", "Zweiter Band").exit_code == 0
+    result = run("-C", str(fresh), "new", "chapter", "Ohne Angabe")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "volume II, the last one (-V chooses another)",
+        f"created {fresh / 'manuscript' / 'band-2' / '02-ohne-angabe.md'}",
+    ]
+    chosen = run("-C", str(fresh), "new", "chapter", "--volume", "I", "Mit Angabe")
+    assert chosen.exit_code == 0, chosen.output
+    assert chosen.stdout == f"created {fresh / 'manuscript' / 'band-1' / '02-mit-angabe.md'}\n"
 
 
 def test_new_chapter_never_overwrites(fresh: Path) -> None:
