@@ -32,6 +32,7 @@ from .renderers import PROFILES
 if TYPE_CHECKING:
     from .build import Written
     from .cache import Cache
+    from .doctor import Item as DoctorItem
     from .lint import Finding
     from .preflight import Finding as PreflightFinding
     from .progress import Console
@@ -482,16 +483,20 @@ def backlist_command(
         sys.exit(1)
 
 
-# --format of the commands that report findings.
-_FORMAT_OPTION = click.option(
-    "--format",
-    "-f",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="One finding a line, or JSON for tools.",
-)
+def _format_option(text: str) -> Callable[[Callable], Callable]:
+    """--format of the commands that print a report: ``text`` for people, or JSON for tools."""
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"{text}, or JSON for tools.",
+    )
+
+
+_FORMAT_OPTION = _format_option("One finding a line")  # of the commands that report findings
 
 
 @main.command("check")
@@ -610,6 +615,57 @@ def stats_command(project: Path, volumes: tuple[str, ...], output_format: str) -
         _console().plain(stats(project, volumes, output_format))
     except BookError as error:
         _fail(error, project)
+
+
+@main.command("doctor")
+@_format_option("A line for each thing looked at")
+@click.pass_obj
+@_common_options()
+def doctor_command(project: Path, output_format: str) -> None:
+    """Check that this machine and project have what building, validating and testing need.
+
+    Looks at Python, WeasyPrint and Pango, the bundled styles and fonts, the
+    project's styles, output folder and cache (see -C), and the tools the tests
+    use: Java, EPUBCheck, Node.js, Ace by DAISY, Chromium, ChromeDriver, Poppler. Says
+    what needs each missing one and the command that installs it. Exit status 1
+    only when building is impossible.
+    """
+    from .doctor import buildable, diagnose, to_json
+
+    console = _console()
+    items = diagnose(project)
+    if output_format == "json":
+        console.plain(to_json(items))
+    else:
+        widths = (max(len(item.name) for item in items), max(len(item.needed_for) for item in items))
+        for item in items:
+            if item.status == "missing" or not console.quiet:
+                _show_item(item, widths)
+        missing = [item.name for item in items if item.status == "missing"]
+        if not buildable(items):
+            blocking = ", ".join(item.name for item in items if item.blocks_building)
+            console.problem(f"cannot build: {blocking}")
+        elif missing:
+            console.result(f"ready to build; {len(missing)} missing: {', '.join(missing)}", fg="yellow")
+        else:
+            console.result("ready to build, validate and test", fg="green")
+    sys.exit(0 if buildable(items) else 1)
+
+
+def _show_item(item: DoctorItem, widths: tuple[int, int]) -> None:
+    """One thing doctor looked at: status, name, what needs it, what it found; then the fix."""
+    console = _console()
+    colour = {"ok": "green", "skipped": "bright_black"}.get(item.status)
+    if colour is None:
+        colour = "red" if item.blocks_building else "yellow"
+    status = console.styled(f"{item.status:<8}", fg=colour)
+    name, needed_for = widths
+    console.plain(f"{status} {item.name:<{name}}  {item.needed_for:<{needed_for}}  {item.detail}")
+    indent = " " * (9 + name + 2)
+    if item.fix:
+        console.plain(f"{indent}fix: {item.fix}")
+    if item.where and console.verbose:
+        console.plain(f"{indent}at {item.where}")
 
 
 @main.group("cache")
