@@ -152,10 +152,10 @@ def _set_project(ctx: click.Context, param: click.Parameter, value: Path | None)
 def _set_level(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     # Click handles the options in the order they were typed, so of --quiet and
     # --verbose the later one counts, wherever each stands.
-    from .progress import attach_logging
-
     if not value:
         return
+    from .progress import attach_logging
+
     console = _run_console(ctx)
     console.quiet = param.name == "quiet"
     console.verbose = param.name == "verbose"
@@ -163,10 +163,11 @@ def _set_level(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 def _set_colour(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value is None:
+        return
     from .progress import colour_wanted
 
-    if value is not None:
-        ctx.color = _run_console(ctx).colour = colour_wanted(value)
+    ctx.color = _run_console(ctx).colour = colour_wanted(value)
 
 
 _PROJECT = click.option(
