@@ -30,10 +30,13 @@ from .renderers import pdf_pages, pdf_plan
 
 NORMSEITE = 1800  # characters with spaces
 WORDS_PER_MINUTE = 200  # unhurried reading of non-fiction
-# Print estimate: 10.5 pt type on 1.4 line height (base.css), average glyph 0.47 em wide.
+# Print estimate: 10.5 pt type on 1.4 line height (base.css). Linux Libertine's advance over
+# German prose averages 0.42 em (the sample's text and a 100,000-word corpus of
+# scripts/bench_corpus.py); 0.44 allows for the room that line ends, headings and lists
+# leave, and gives the print PDFs' page counts of both to within a page.
 FONT_PT = 10.5
 LINE_HEIGHT = 1.4
-GLYPH_EM = 0.47
+GLYPH_EM = 0.44
 MM_PER_PT = 25.4 / 72
 OPENING_LINES = 8  # a chapter opening (code, title, subtitle, space) takes about this many lines
 AUTHOR_OPENING_LINES = 3  # the author page's title
