@@ -282,8 +282,9 @@ def render_cover(text: CoverText, *, fonts_dir: Path, size: tuple[int, int] = (1
     for line in lines:
         draw.text((line.x, line.baseline), line.text, line.fill, line.font, anchor="ls")
     buf = io.BytesIO()
-    # 4:4:4 chroma keeps coloured hairlines and small text crisp.
-    image.save(buf, "JPEG", quality=90, optimize=False, progressive=False, subsampling=0)
+    # 4:4:4 chroma keeps coloured hairlines and small text crisp. Huffman tables made for the
+    # image (optimize) change no pixel and take a quarter off the file, the most of the EPUB.
+    image.save(buf, "JPEG", quality=90, optimize=True, progressive=False, subsampling=0)
     return buf.getvalue()
 
 

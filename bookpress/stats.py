@@ -2,8 +2,13 @@
 
 Counts are taken from the text as the reader sees it (front-matter title,
 subtitle and body, footnotes included, markup excluded). A Normseite is 1,800
-characters including spaces. Print pages are an estimate from the volume's
-trim size and margins with the assumptions below; the PDF build gives the truth.
+characters including spaces. Print pages come from the last layout of the
+print edition where it still holds (:mod:`.renderers.pdf_pages`: the pages of
+each chapter whose text, stylesheets, fonts and page geometry are unchanged
+since, and the whole volume's when nothing changed); otherwise they are an
+estimate from the trim size and margins with the assumptions below, put
+together as the print edition puts its parts together. Each count says which
+it is.
 """
 
 from __future__ import annotations
@@ -17,19 +22,29 @@ from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .build import select_volumes
+from .build import select_volumes, timestamp
 from .loader import load_book
 from .model import Book, Document, PrintSettings, Volume, chapter_code, roman
+from .printers import PRINTERS
+from .renderers import pdf_pages, pdf_plan
 
 NORMSEITE = 1800  # characters with spaces
 WORDS_PER_MINUTE = 200  # unhurried reading of non-fiction
-# Print estimate: 10.5 pt type on 1.4 line height (base.css), average glyph 0.47 em wide.
+# Print estimate: 10.5 pt type on 1.4 line height (base.css). Linux Libertine's advance over
+# German prose averages 0.42 em (the sample's text and a 100,000-word corpus of
+# scripts/bench_corpus.py); 0.44 allows for the room that line ends, headings and lists
+# leave, and gives the print PDFs' page counts of both to within a page.
 FONT_PT = 10.5
 LINE_HEIGHT = 1.4
-GLYPH_EM = 0.47
+GLYPH_EM = 0.44
 MM_PER_PT = 25.4 / 72
 OPENING_LINES = 8  # a chapter opening (code, title, subtitle, space) takes about this many lines
-FRONT_PAGES = 4  # half title or cover, title page, imprint, contents
+AUTHOR_OPENING_LINES = 3  # the author page's title
+# The front matter (print.css): half title, its blank back, title page, imprint on its back,
+# then the contents on a right-hand page, about two lines an entry.
+FRONT_PAGES = 4
+CONTENTS_LINES_PER_ENTRY = 2
+LAID_OUT, ESTIMATED = "laid out", "estimated"
 
 _WORD = re.compile(r"\w+(?:[-’'.]\w+)*")
 
@@ -45,6 +60,7 @@ class Count:
     normseiten: float
     print_pages: int
     reading_minutes: int
+    pages_from: str = ESTIMATED  # LAID_OUT: print_pages are the last print layout's
 
 
 @dataclass(frozen=True)
@@ -59,38 +75,80 @@ def stats(root: Path, volumes: tuple[str, ...] = (), output_format: str = "table
     return FORMATS[output_format](count_book(book, select_volumes(book, volumes)))
 
 
-def count_book(book: Book, volumes: list[Volume]) -> list[VolumeCount]:
-    """Counts for each chosen volume and its chapters."""
-    return [_volume(book, volume) for volume in volumes]
+def count_book(book: Book, volumes: list[Volume], *, layouts: bool = True) -> list[VolumeCount]:
+    """Counts for each chosen volume and its chapters; print pages from the last layouts
+    in the project's build cache unless ``layouts`` is False."""
+    return [_volume(book, volume, last_layout(book, volume) if layouts else None) for volume in volumes]
 
 
-def _volume(book: Book, volume: Volume) -> VolumeCount:
+def last_layout(book: Book, volume: Volume) -> pdf_pages.PageCounts | None:
+    """What the last layout of ``volume``'s print edition says of it as it is now."""
+    edition = pdf_plan.plan(
+        book, volume, timestamp=timestamp(volume), profile=pdf_plan.PRINT, cache_root=book.root
+    )
+    return pdf_pages.recall(edition)
+
+
+def _volume(book: Book, volume: Volume, layout: pdf_pages.PageCounts | None) -> VolumeCount:
     page = page_capacity(book.print)
-    chapters = []
-    for chapter in volume.chapters:
-        text = plain_text(chapter.doc)
-        chapters.append(
-            _count(chapter_code(volume, chapter), chapter.doc.title, text, _pages(len(text), page))
-        )
-    author = plain_text(book.author_page)
+    texts = [plain_text(chapter.doc) for chapter in volume.chapters]
+    estimates = [_pages(len(text), page) for text in texts]
+    estimates.append(_pages(len(plain_text(book.author_page)), page, opening=AUTHOR_OPENING_LINES))
+    laid = list(layout.units) if layout else [None] * len(estimates)
+    units = [
+        known if known is not None else estimate for known, estimate in zip(laid, estimates, strict=True)
+    ]
+    chapters = [
+        _count(chapter_code(volume, chapter), chapter.doc.title, text, units[i], laid[i] is not None)
+        for i, (chapter, text) in enumerate(zip(volume.chapters, texts, strict=True))
+    ]
     words = sum(c.words for c in chapters)
     characters = sum(c.characters for c in chapters)
-    pages = FRONT_PAGES + sum(c.print_pages for c in chapters) + _pages(len(author), page)
+    if layout is not None and layout.total is not None:
+        pages, source = layout.total, LAID_OUT
+    else:
+        front = (
+            layout.front if layout is not None and layout.front is not None else _front_pages(book, volume)
+        )
+        pages, source = _edition_pages(front, units, PRINTERS[book.print.printer].page_multiple), ESTIMATED
     total = Count(
         roman(volume.number),
         volume.title,
         words,
         characters,
         round(characters / NORMSEITE, 1),
-        pages + pages % 2,  # printers bind whole sheets
+        pages,
         _minutes(words),
+        source,
     )
     return VolumeCount(total=total, chapters=tuple(chapters))
 
 
-def _count(code: str, title: str, text: str, pages: int) -> Count:
+def _front_pages(book: Book, volume: Volume) -> int:
+    """Pages before the text: the front matter, ending on a left-hand page."""
+    _, lines = page_capacity(book.print)
+    entries = len(volume.chapters) + 1
+    contents = max(math.ceil((OPENING_LINES + entries * CONTENTS_LINES_PER_ENTRY) / lines), 1)
+    pages = FRONT_PAGES + contents
+    return pages + pages % 2
+
+
+def _edition_pages(front: int, units: list[int], multiple: int) -> int:
+    """The pages of the print edition: every unit opens on a right-hand page (a blank page
+    before it where needed, as :func:`.pdf_plan.first_folio` places them), and the whole is
+    filled up to the printer's page multiple (whole sheets)."""
+    counts = {index: (pages, True) for index, pages in enumerate(units)}
+    last = pdf_plan.first_folio(counts, len(units) - 1, True) or 1
+    pages = front + last + units[-1] - 1
+    return pages + -pages % max(multiple, 2)
+
+
+def _count(code: str, title: str, text: str, pages: int, laid_out: bool) -> Count:
     words = len(_WORD.findall(text))
-    return Count(code, title, words, len(text), round(len(text) / NORMSEITE, 1), pages, _minutes(words))
+    source = LAID_OUT if laid_out else ESTIMATED
+    return Count(
+        code, title, words, len(text), round(len(text) / NORMSEITE, 1), pages, _minutes(words), source
+    )
 
 
 def _minutes(words: int) -> int:
@@ -106,10 +164,10 @@ def page_capacity(settings: PrintSettings) -> tuple[float, int]:
     return max(per_line, 1.0), max(lines, 1)
 
 
-def _pages(characters: int, page: tuple[float, int]) -> int:
+def _pages(characters: int, page: tuple[float, int], *, opening: int = OPENING_LINES) -> int:
     """Pages for a text that starts on a new page, its opening included."""
     per_line, lines = page
-    return max(math.ceil((characters / per_line + OPENING_LINES) / lines), 1)
+    return max(math.ceil((characters / per_line + opening) / lines), 1)
 
 
 class _Text(HTMLParser):
@@ -135,7 +193,16 @@ def plain_text(doc: Document) -> str:
 
 # --- output forms
 
-HEADERS = ("chapter", "title", "words", "characters", "normseiten", "print pages", "reading min")
+HEADERS = (
+    "chapter",
+    "title",
+    "words",
+    "characters",
+    "normseiten",
+    "print pages",
+    "pages from",
+    "reading min",
+)
 
 
 def as_table(counts: list[VolumeCount]) -> str:
@@ -148,7 +215,7 @@ def as_table(counts: list[VolumeCount]) -> str:
     lines = []
     for row in rows:
         cells = [
-            cell.ljust(width) if i < 2 else cell.rjust(width)
+            cell.ljust(width) if i in (0, 1, 6) else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
@@ -166,6 +233,7 @@ def _row(count: Count, prefix: str = "") -> tuple[str, ...]:
         str(count.characters),
         f"{count.normseiten:.1f}",
         str(count.print_pages),
+        count.pages_from,
         str(count.reading_minutes),
     )
 

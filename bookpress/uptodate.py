@@ -44,7 +44,9 @@ LIBRARIES = (
     "lxml",
     "pillow",
     "tinycss2",
+    "cssselect2",  # which characters the EPUB's fonts keep (renderers/epub_cascade.py)
     "uharfbuzz",
+    "fonttools",
 )
 
 
@@ -104,6 +106,12 @@ def _versions() -> tuple[str, ...]:
         except metadata.PackageNotFoundError:
             versions.append(f"{name} -")
     return tuple(versions)
+
+
+def library_version(name: str) -> str:
+    """``name version`` of one library of :data:`LIBRARIES`, from the same lookup (a build
+    has made it already, so a renderer's cache key costs nothing more)."""
+    return next(entry for entry in _versions() if entry.split(" ", 1)[0] == name)
 
 
 def record_key(cache: Cache, root: Path, output: Path, options: Iterable[object]) -> str:

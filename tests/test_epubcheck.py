@@ -43,7 +43,7 @@ def reports(sample_output: Path, fixture_epubs: dict[str, list[Path]]) -> dict[s
 
 
 def test_every_epub_was_checked(reports: dict[str, list[dict]], fixture_epubs: dict[str, list[Path]]) -> None:
-    assert {"minimal", "ordered", "pdf-mini", "rawhtml"} <= set(fixture_epubs)
+    assert {"fonts", "minimal", "ordered", "pdf-mini", "rawhtml"} <= set(fixture_epubs)
     assert len(reports) >= 3 + len(fixture_epubs)
 
 

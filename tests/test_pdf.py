@@ -21,6 +21,7 @@ from bookpress.errors import BookError
 from bookpress.loader import load_book
 from bookpress.model import Book, Volume, volume_title
 from bookpress.renderers import PROFILES, pdf, pdf_plan
+from bookpress.stats import count_book
 from conftest import REPO, replace_in
 
 MM = 72 / 25.4
@@ -689,3 +690,12 @@ def test_a_series_of_one_volume_pads_with_a_blank_page(project: Callable[[str], 
     assert len(book.volumes) == 1
     closing = closing_pages(book, book.volumes[0])
     assert "also-in-series" not in closing and closing.count("closing-blank") == 1
+
+
+def test_stats_estimates_print_pages_within_one(sample: Book, printed: dict[int, bytes]) -> None:
+    """Without a layout to read, ``bookpress stats`` estimates each volume's print pages; it is
+    within a page of the real PDF."""
+    counts = count_book(sample, sample.volumes, layouts=False)
+    for volume, count in zip(sample.volumes, counts, strict=True):
+        assert count.total.pages_from == "estimated"
+        assert abs(count.total.print_pages - len(read(printed[volume.number]).pages)) <= 1

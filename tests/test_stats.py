@@ -7,7 +7,9 @@ import io
 import json
 
 from click.testing import CliRunner
+from pypdf import PdfReader
 
+from bookpress.build import BuildOptions, build
 from bookpress.cli import main
 from bookpress.model import PrintSettings
 from bookpress.stats import NORMSEITE, page_capacity
@@ -77,3 +79,27 @@ def test_failures(project, tmp_path) -> None:
     replace_in(root / "manuscript" / "book.toml", 'title = "Erster Band"', "title = 3")
     result = run("-C", str(root), "stats")
     assert result.exit_code == 1 and "book.toml" in result.stderr
+
+
+def test_print_pages_from_the_last_layout(project) -> None:
+    """After a print build, the pages are those of the PDF; an edited chapter is estimated
+    again, and with it the volume, while the other chapters keep their laid-out pages."""
+    root = project("pdf-mini")
+    [written] = build(root, BuildOptions(output=root / "output", profiles=("print",), jobs=1))
+    reader = PdfReader(written.path)
+    starts = sorted(
+        reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)
+    )
+    volume = json.loads(run("-C", str(root), "stats", "-f", "json").stdout)["volumes"][0]
+    assert volume["pages_from"] == "laid out"
+    assert volume["print_pages"] == len(reader.pages)
+    for chapter, start, end in zip(volume["chapters"], starts[-3:], starts[-2:], strict=False):
+        assert chapter["pages_from"] == "laid out"
+        assert chapter["print_pages"] in (end - start, end - start - 1)  # a blank page before the next
+    chapter = root / "manuscript" / "band-1" / "02-mitte.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8")
+    volume = json.loads(run("-C", str(root), "stats", "-f", "json").stdout)["volumes"][0]
+    assert [c["pages_from"] for c in volume["chapters"]] == ["laid out", "estimated"]
+    assert volume["pages_from"] == "estimated"
+    table = run("-C", str(root), "stats").stdout
+    assert "laid out" in table and "estimated" in table

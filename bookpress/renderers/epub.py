@@ -25,7 +25,7 @@ from .. import cover as covers
 from ..cache import Cache
 from ..errors import BookError
 from ..model import Book, Volume, chapter_code, isbn_digits, volume_title
-from . import epub_zip, html
+from . import epub_fonts, epub_zip, html
 
 CSS = ("fonts.css", "base.css", "epub.css")
 # A generated cover is set in the fonts bookpress ships, not in files of the project.
@@ -402,15 +402,17 @@ def _normalise_zip(
     *,
     cache: Cache | None = None,
 ) -> bytes:
-    """Rewrite the container: mimetype first and stored, the rest sorted, fixed times.
+    """Rewrite the container: mimetype first and stored, the rest sorted, fixed times, the
+    fonts cut down to what the text uses (:mod:`.epub_fonts`).
 
     ``fix`` maps entry names to functions that correct what ebooklib wrote.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(n for n in source.namelist() if n != "mimetype")
-    entries = [epub_zip.Entry("mimetype", source.read("mimetype"), deflate=False)]
+    contents = epub_fonts.lean({name: source.read(name) for name in source.namelist()}, OPF, cache=cache)
+    names = sorted(n for n in contents if n != "mimetype")
+    entries = [epub_zip.Entry("mimetype", contents["mimetype"], deflate=False)]
     for name in names:
-        content = fix.get(name, lambda same: same)(source.read(name))
+        content = fix.get(name, lambda same: same)(contents[name])
         # Images are compressed already: deflating them again costs time and saves nothing.
         entries.append(epub_zip.Entry(name, content, deflate=not name.lower().endswith(COMPRESSED_SUFFIXES)))
     return epub_zip.write(entries, timestamp, cache=cache)

@@ -51,7 +51,7 @@ from ..logs import kept_warnings
 from ..model import Book, PrintSettings, Volume
 from ..pdfscan import remember_scans
 from ..printers import PRINTERS
-from . import pdf_closing, pdf_html, pdf_join, pdf_printer
+from . import pdf_closing, pdf_html, pdf_join, pdf_pages, pdf_printer
 from .pdf_checks import (
     check_fonts,
     check_images,
@@ -196,14 +196,14 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             LOG.warning("%s", warning)
     css = [*setup.css, (setup.base_url, pdf_html.stub_css([unit.first_folio for unit in units]))]
     data, stubs = _front_matter(plan, css)
+    pages = stubs[0] + units[-1].first_folio + units[-1].pages - 1
+    closing = pdf_closing.pages_to_add(pages, stubs[-1] + 1, _multiple(setup))
     joined = pdf_join.join(
         front=data,
         front_pages=stubs[0],
         blank=stubs[0] + 1 if len(stubs) > 1 and stubs[1] == stubs[0] + 2 else None,
         units=[pdf_join.Part(unit.first_folio, unit.pages, unit.pdf) for unit in units],
-        closing=pdf_closing.pages_to_add(
-            stubs[0] + units[-1].first_folio + units[-1].pages - 1, stubs[-1] + 1, _multiple(setup)
-        ),
+        closing=closing,
         identifier=setup.identifier,
         fonts={
             name: data
@@ -211,6 +211,7 @@ def finish(plan: Plan, units: list[Laid]) -> bytes:
             if PurePosixPath(name).suffix.lower() in FONT_TYPES
         },
     )
+    pdf_pages.remember(plan, units, front=stubs[0], total=pages + len(closing))
     return pdf_printer.for_printer(joined, setup.settings) if setup.profile.bleed else joined
 
 
