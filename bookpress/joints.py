@@ -47,6 +47,7 @@ PARTS: dict[str, str] = {
     "schlaf": "bhkl",
     "senf": "bhkl",
 }
+_LONGEST = 2 * max(map(len, PARTS))  # room for soft hyphens in a part
 _SUFFIX = re.compile(
     r"l(?:ich(?:e[mnrs]?|keit(?:en)?|st(?:e[mnrs]?)?|er(?:e[mnrs]?)?)?"
     r"|os(?:e[mnrs]?|igkeit(?:en)?|er|est)?|ing(?:e|en|s)?)(?![^\W\d_])"
@@ -75,13 +76,16 @@ def _joint(text: str, end: int) -> bool:
     """Whether a word part ends at ``end``, just after an f, before a ligating letter."""
     rest = text[end : end + 16].replace(SOFT_HYPHEN, "")
     following = rest[0]
-    start = end - 1
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == SOFT_HYPHEN):
+    # Back to the start of the word, but no further than the longest part needs: a scan
+    # to the start of every f of a long run of f would be quadratic.
+    start, limit = end - 1, max(0, end - _LONGEST)
+    while start > limit and (text[start - 1].isalpha() or text[start - 1] == SOFT_HYPHEN):
         start -= 1
+    whole = start == 0 or not (text[start - 1].isalpha() or text[start - 1] == SOFT_HYPHEN)
     part = text[start:end].replace(SOFT_HYPHEN, "").lower()
     if part.endswith("ff") and following == "f":
         return True  # Schiff|fahrt: a third f always begins a new part
-    if following in PARTS.get(part, ""):
+    if whole and following in PARTS.get(part, ""):
         return True
     if part.endswith("auf") and len(part) > 3 and following in "bhkl":
         return True  # Neuauf|lage, Kauf|haus

@@ -53,7 +53,7 @@ def _hyphens(text: Text, block: Block) -> Iterator[Finding]:
     if "-" not in block.text:
         return
     for match in _BEFORE_WORD.finditer(block.text):
-        words = block.text[: match.start()].split()
+        words = block.text[max(0, match.start() - 40) : match.start()].split()  # bounded: linear
         if words and words[-1].lower() not in _JOINING and not words[-1].endswith((",", "-")):
             yield _finding(
                 text,
