@@ -2,7 +2,8 @@
 
 With :mod:`bookpress.mdguards`, the only module that imports Python-Markdown.
 It turns a :class:`Source` into a :class:`Document`: well-formed XHTML with
-German typography applied, ids unique within the book, EPUB 3 footnote
+German typography applied (not to words marked as foreign,
+``[manpower]{lang=en}``), ids unique within the book, EPUB 3 footnote
 markup, and image paths checked and made project-relative. Each of these is an error naming the file and line:
 
 * raw HTML that is not well-formed, or that the allow-list of
@@ -31,7 +32,7 @@ from pathlib import Path, PurePosixPath
 import markdown
 from lxml import etree
 
-from . import limits, mdguards, sanitise, slips, typography, xhtml
+from . import languages, limits, mdguards, sanitise, slips, typography, xhtml
 from .errors import BookError, Collector
 from .gate import Where
 from .hyphenation import Exceptions
@@ -72,7 +73,7 @@ class Converter:
     def _md(self) -> markdown.Markdown:
         if self._markdown is None:
             self._markdown = markdown.Markdown(
-                extensions=[*EXTENSIONS, self._guards],
+                extensions=[*EXTENSIONS, self._guards, mdguards.MarkedLanguages(self._guards)],
                 extension_configs=EXTENSION_CONFIGS,
                 output_format="xhtml",
             )
@@ -110,11 +111,14 @@ class Converter:
             return None
         xhtml.rewrite_footnotes(tree, anchor)
         xhtml.tables(tree)
+        languages.mirror_xml_lang(tree)
         xhtml.smarten(tree)
         xhtml.hyphenate(tree, self.hyphenation)
         xhtml.heading_ids(tree)
         xhtml.prefix_ids(tree, anchor)
         outline = xhtml.outline(tree)
+        # After the ids and the outline: they are read from the text, which is searched for.
+        xhtml.ligature_joints(tree)
         images = _images(tree, source, self.root, problems, use=self.images, seen=self.used_images)
         _links(tree, source, problems)
         if len(problems.problems) > before:

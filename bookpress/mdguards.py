@@ -12,6 +12,11 @@ Python-Markdown. :class:`Bounded` is an extension that
   are undone, so that ``\\*`` is not mistaken for a literal asterisk;
 * lets the inline pass return at once from a text none of its patterns
   matches (most of the text of an essay), instead of trying them one by one.
+
+:class:`MarkedLanguages` reads a foreign word or phrase marked with its
+language, ``[manpower]{lang=en}``, as ``<span lang="en">manpower</span>`` (the
+bracketed span of Pandoc and markdown-it's attrs plugin, with one attribute);
+a tag that is not a registered language tag is recorded as a slip.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from xml.etree import ElementTree
 
 import markdown
 
-from . import slips
+from . import languages, slips
 
 # Link text longer than this or nesting more brackets, or a longer link target, is not a link.
 MAX_LINK_TEXT = 2000
@@ -40,6 +45,48 @@ LINK_PROCESSORS = (
     "short_reference",
     "short_image_ref",
 )
+
+
+# Bounded, and no bracket inside: a scan from "[" stops at the next bracket.
+_LANGUAGE_SPAN = r"\[([^\[\]]{1,2000})\]\{[ \t]*lang[ \t]*=[ \t]*([\"']?)([^\s\"'{}]{0,64})\2[ \t]*\}"
+# Before links and references (170), after code spans and escapes (190, 180).
+_LANGUAGE_PRIORITY = 172
+
+
+class MarkedLanguages(markdown.Extension):
+    """``[words]{lang=xx}`` -> ``<span lang="xx">words</span>``; a bad tag becomes a slip."""
+
+    def __init__(self, guards: Bounded) -> None:
+        super().__init__()
+        self.guards = guards
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.inlinePatterns.register(_LanguageSpan(self.guards), "bookpress-language", _LANGUAGE_PRIORITY)
+
+
+class _LanguageSpan(markdown.inlinepatterns.InlineProcessor):
+    def __init__(self, guards: Bounded) -> None:
+        super().__init__(_LANGUAGE_SPAN)
+        self.guards = guards
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[ElementTree.Element, int, int]:
+        span = ElementTree.Element("span")
+        span.text = m.group(1)
+        tag = m.group(3)
+        if languages.valid(tag):
+            span.set("lang", tag)
+        else:
+            typed = m.group(0)[len(m.group(1)) + 2 :]
+            self.guards.slips.append(
+                slips.Slip(
+                    f"language '{typed}' is not a valid language tag (BCP 47); write a registered "
+                    "tag such as en, en-GB, fr or la",
+                    typed,
+                )
+            )
+        return span, m.start(0), m.end(0)
 
 
 class Bounded(markdown.Extension):

@@ -12,7 +12,8 @@ element and attribute by attribute, what may reach the EPUB and the PDF:
   :data:`GLOBAL` on every element), with no namespace, or ``xml:lang``, or
   ``epub:type``. Values are checked where they mean something: ``cite``
   only a web address; numbers as digits; ``dir``, ``align`` and list
-  ``type`` from their few keywords. Link targets (``href``) are checked by
+  ``type`` from their few keywords; ``lang`` and ``xml:lang`` a registered
+  language tag (:func:`bookpress.languages.valid`). Link targets (``href``) are checked by
   :func:`bookpress.markup._links` with :func:`web_address`: ``https://``,
   ``http://``, ``mailto:`` or an ``#id`` of the chapter, nothing else.
 * nodes: processing instructions are refused, comments are dropped (they
@@ -32,6 +33,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from . import languages
 from .xhtml import OPS, XHTML, drop
 
 XML = "http://www.w3.org/XML/1998/namespace"
@@ -96,7 +98,6 @@ ROLES = frozenset(
     | {f"doc-{name}" for name in ("abstract", "credit", "epigraph", "example", "pullquote", "tip")}
     | {f"doc-{name}" for name in ("dedication", "subtitle", "noteref", "footnote", "backlink", "endnotes")}
 )
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _KEYWORDS = {
     "dir": {"ltr", "rtl", "auto"},
     "align": {"left", "right", "center"},
@@ -116,8 +117,8 @@ VALUES: dict[str, tuple[Callable[[str], bool], str]] = {
     "value": (_DIGITS.fullmatch, "write a number"),
     "width": (_DIGITS.fullmatch, "write a number of pixels"),
     "height": (_DIGITS.fullmatch, "write a number of pixels"),
-    "lang": (_LANGUAGE.fullmatch, "write a language tag such as de or en-GB"),
-    f"{{{XML}}}lang": (_LANGUAGE.fullmatch, "write a language tag such as de or en-GB"),
+    "lang": (languages.valid, "write a registered language tag (BCP 47) such as de, en or en-GB"),
+    f"{{{XML}}}lang": (languages.valid, "write a registered language tag (BCP 47) such as de, en or en-GB"),
     **{
         name: (lambda value, allowed=allowed: value in allowed, "use one of " + ", ".join(sorted(allowed)))
         for name, allowed in _KEYWORDS.items()

@@ -13,6 +13,8 @@ escapes are undone, so a ``\\*`` the author escaped is not seen here. Code
   a parenthesis not closed, or a reference ``[text][name]`` never defined
   (E013); so is a ``[`` followed by ``(https://…``, ``(mailto:…`` or ``(#…``
   with no ``]`` between them (the bracket after the link text forgotten).
+* ``]{lang=`` left in the text is a foreign-language span Markdown did not
+  recognise: a bracket inside the words, or the brace not closed (E050).
 * A run of ``*`` or ``_`` directly before a word and not after one
   (``**Wort``, ``*Wort``, ``_Wort``) is emphasis that was never closed
   (E044). A run after a word (a note marker ``Text*``), inside a word
@@ -33,6 +35,7 @@ _IMAGE = re.compile(r"!\[")
 _LINK = re.compile(r"\]\(|\]\[")
 # "[text(https://…)": the "]" forgotten; the text between is bounded, so each "[" costs little.
 _UNCLOSED = re.compile(r"\[(?!\^)[^\[\]\n]{0,300}?\((?=https?://|mailto:|#)")
+_LANGUAGE = re.compile(r"\]\{[ \t]*lang[ \t]*=")
 _RUN = re.compile(r"\*+|_+")
 # Every slip above holds one of these: "[" or "]", or a run of "*" or "_".
 _MARKUP = re.compile(r"[\[\]*_]")
@@ -102,6 +105,18 @@ def find(text: str) -> list[Slip]:
                 Slip(
                     f"link '{shown}' was left as text: the ']' after the link text is missing; "
                     "write [text](https://…)",
+                    shown,
+                ),
+            )
+        )
+    for match in _LANGUAGE.finditer(text):
+        shown = _context(text, match.start())
+        found.append(
+            (
+                match.start(),
+                Slip(
+                    f"language span '{shown}' was left as text; write [words]{{lang=en}} with no "
+                    "bracket inside the words and the brace closed",
                     shown,
                 ),
             )

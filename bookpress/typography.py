@@ -1,8 +1,11 @@
 """German typography (Duden conventions) for manuscript text, shared by every output format.
 
-Converts straight quotes and apostrophes, hyphen dashes and ellipses, and puts no-break
-spaces into abbreviations, titles, units and digit groups. Works on a run of segments
-(the text nodes of one block) so that quotes pair across inline markup.
+Converts straight quotes and apostrophes (:mod:`bookpress.quotes`), hyphen dashes and
+ellipses; puts no-break spaces into abbreviations, titles, units, digit groups and
+version numbers; collapses runs of spaces to one and removes spaces just inside
+parentheses and brackets. Works on a run of segments (the text nodes of one block) so
+that quotes pair across inline markup. Only what it can decide with certainty is
+changed; ``bookpress check`` reports what it cannot (:mod:`bookpress.lint.style`).
 """
 
 from __future__ import annotations
@@ -11,28 +14,25 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import NamedTuple
+
+from . import quotes
+from .quotes import APOSTROPHE, GERMAN, Guess
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 EN_DASH = "\u2013"
 ELLIPSIS = "\u2026"
-DQ_OPEN, DQ_CLOSE = "\u201e", "\u201c"
-SQ_OPEN, SQ_CLOSE = "\u201a", "\u2018"
-APOSTROPHE = "\u2019"
+DQ_OPEN, DQ_CLOSE = GERMAN.double_open, GERMAN.double_close
+SQ_OPEN, SQ_CLOSE = GERMAN.single_open, GERMAN.single_close
+__all__ = ["APOSTROPHE", "Guess", "smarten", "smarten_segments"]
 
-# After these a quote opens; anything else non-blank (letters, digits, . , ! ?, closing
-# brackets and quotes) means it closes.
-_OPENERS = frozenset("([{<-\u2013\u2014/" + DQ_OPEN + SQ_OPEN + "\u00bb")
-# A quote in opening position followed by one of these (or by a blank) closes an open quote.
-_CLOSE_FOLLOW = frozenset(".,;:!?)]}")
 # Frozen text and URLs stand in as letters: word-like for quote context, inert for rules.
 _PLACEHOLDER = "x"
 
-_ELISION = re.compile(r"\d|[sS]\b|[nN](?:e[mnr]?)?\b")
 # Quotes and apostrophes, straight or not, end a URL token, so quotes around it still pair.
-_NOT_TOKEN = "\\s\"'<>()\u201e\u201c\u201a\u2018\u2019\u00bb\u00ab"
+_NOT_TOKEN = "\\s\"'<>()\u201e\u201c\u201d\u201a\u2018\u2019\u00bb\u00ab"
 # Linear time on any text: an e-mail address starts where a token or an earlier address part
 # starts, and its local part is possessive, so no start rescans the token after it (the
 # plain pattern took 93 s on 100 KB without spaces). A URL is rescanned only over its
@@ -43,17 +43,6 @@ _PROTECTED = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Guess:
-    """A place where the pass had to guess (for a linter): index into the joined text,
-    the original char(s), and what it chose."""
-
-    offset: int  # offset in the concatenation of the input segments
-    original: str  # e.g. '"' or "'" or "--"
-    replacement: str  # e.g. '„'
-    kind: str  # "quote" | "apostrophe" | "dash"
-
-
 class _Edit(NamedTuple):
     """A replacement of joined[start:end] by text, with the guess it stands for (if any)."""
 
@@ -61,60 +50,6 @@ class _Edit(NamedTuple):
     end: int
     text: str
     guess: Guess | None
-
-
-# ---------------------------------------------------------------------------- quotes
-
-
-def _opens(prev: str, nxt: str, open_count: int) -> bool:
-    """Whether a quote between prev and nxt opens, given how many of its kind are open."""
-    if prev and not prev.isspace() and prev not in _OPENERS:
-        return False
-    # Nothing word-like follows, so an open quote is ending here, e.g. „Aber –"
-    return not (open_count and (not nxt or nxt.isspace() or nxt in _CLOSE_FOLLOW))
-
-
-def _single(ctx: list[str], i: int, open_count: int) -> tuple[str, int]:
-    """The character for the straight single quote at ctx[i] and the new open count."""
-    prev = ctx[i - 1] if i else ""
-    nxt = ctx[i + 1] if i + 1 < len(ctx) else ""
-    if prev.isalnum() and nxt.isalpha():
-        return APOSTROPHE, open_count  # geht's, Ku'damm
-    if _opens(prev, nxt, open_count):
-        if _ELISION.match("".join(ctx[i + 1 : i + 5])):
-            return APOSTROPHE, open_count  # '90er, 's ist, 'n Auto
-        return SQ_OPEN, open_count + 1
-    if open_count:
-        return SQ_CLOSE, open_count - 1
-    return APOSTROPHE, open_count  # Hans' Buch
-
-
-_QUOTE_CHARS = re.compile(f"[\"'{DQ_OPEN}{DQ_CLOSE}{SQ_OPEN}{SQ_CLOSE}]")
-
-
-def _quote_pass(ctx: list[str]) -> list[Guess]:
-    """Replace straight quotes in ctx in place (one char for one) and report each one."""
-    guesses: list[Guess] = []
-    doubles = singles = 0
-    # Only quote characters change a count, so only they are visited (a Python loop over
-    # every character of a long text was most of this pass's time).
-    for found in _QUOTE_CHARS.finditer("".join(ctx)):
-        i, ch = found.start(), found[0]
-        # Quotes that are already typographic still count as open or closed.
-        doubles += (ch == DQ_OPEN) - (ch == DQ_CLOSE and doubles > 0)
-        singles += (ch == SQ_OPEN) - (ch == SQ_CLOSE and singles > 0)
-        if ch == '"':
-            opening = _opens("".join(ctx[i - 1 : i]), "".join(ctx[i + 1 : i + 2]), doubles)
-            new = DQ_OPEN if opening else DQ_CLOSE
-            doubles = doubles + 1 if opening else max(doubles - 1, 0)
-        elif ch == "'":
-            new, singles = _single(ctx, i, singles)
-        else:
-            continue
-        ctx[i] = new
-        kind = "apostrophe" if new == APOSTROPHE else "quote"
-        guesses.append(Guess(i, ch, new, kind))
-    return guesses
 
 
 # ----------------------------------------------------------------------- other rules
@@ -146,10 +81,18 @@ _ABBREVIATIONS = (
     "s o", "s u", "s a", "m E", "z Zt", "z Hd", "o g", "i A", "i V", "v Chr", "n Chr",
 )  # fmt: skip
 _TITLES = r"Dipl\.-Ing|Dr\.-Ing|Prof|Dr|Nr|S|Abb|Kap|Bd|Hr|Fr|Tab|Abs|ca"
-_UNITS = sorted(
-    ["€", r"\$", "£", "°C", "°", "EUR", "Euro", "CHF", "USD", "Prozent", r"Mio\.?", r"Mrd\.?",
-     r"Tsd\.?", r"Std\.?", "km", "cm", "mm", "m", "kg", "g", "t", "ml", "l", "h", "min", "s",
-     "kWh", "kW", "W", "kB", "MB", "GB", "Hz"],
+# Unit symbols take a narrow no-break space after the number (DIN 1338, and SI Brochure
+# 5.4.3 for the space itself); currencies and words written out take a word space that
+# does not break (DIN 5008).
+_SYMBOLS = sorted(
+    ["°C", "°", "km", "cm", "mm", "m", "kg", "g", "t", "ml", "l", "h", "min", "s", "kWh", "kW", "W",
+     "kB", "MB", "GB", "TB", "Hz", "kHz", "MHz", "GHz", "dB", "mA", "µm", "nm", "m²", "m³", "km²",
+     "cm²", "km/h", "m/s"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_WORDS = sorted(
+    ["€", r"\$", "£", "EUR", "Euro", "CHF", "USD", "Prozent", r"Mio\.?", r"Mrd\.?", r"Tsd\.?", r"Std\.?"],
     key=len,
     reverse=True,
 )  # fmt: skip
@@ -181,6 +124,46 @@ def _first_letters() -> str:
 def _const(text: str) -> Callable[[re.Match[str]], str]:
     """A replacement that ignores the match."""
     return lambda m: text
+
+
+# Names that take a version number without a dot: "Windows 11", "Java 21", "Version 3".
+_PRODUCTS = frozenset(
+    ["Android", "Chrome", "Debian", "Excel", "Fedora", "Firefox", "HTML", "iOS", "iPadOS", "Java",
+     "JavaScript", "Linux", "macOS", "Office", "Outlook", "Perl", "PHP", "PowerPoint", "Python",
+     "Release", "Safari", "Ubuntu", "Unicode", "Version", "Windows"]
+)  # fmt: skip
+_NAME = re.compile(r"[^\W\d_]+\Z")
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+_WORD_START = re.compile(r"[^\w.\-\u00ad]")  # what may stand before the name
+_GLUED = re.compile(r"[\w\-]|\.\w")  # what may not follow the number
+# German thousands ("2.500") and dates ("3.10.2020", "3.10.") are not versions.
+_NOT_VERSION = re.compile(r"\d{1,3}(?:\.\d{3})+(?![\d.])|\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?(?!\d)")
+
+
+def _version(m: re.Match[str]) -> str:
+    """A no-break space between a name and its version ("Python 3.11", "Windows 11").
+
+    Certain only in two cases: a capitalised name before a number with a dot (German
+    writes decimals with a comma), or one of ``_PRODUCTS`` before any number. A word
+    that is no name ("im Jahr 2020"), a date, German thousands ("Über 2.500") and a
+    number glued to more ("3.11-fach") are left alone.
+    """
+    text, space, end = m.string, m.start(), m.end()
+    name = _NAME.search(text, max(0, space - 30), space)
+    number = _NUMBER.match(text, end)
+    if name is None or number is None or (name.start() and not _WORD_START.match(text, name.start() - 1)):
+        return m[0]
+    after = text[number.end() : number.end() + 2]
+    if _GLUED.match(after):
+        return m[0]
+    if name[0] in _PRODUCTS:
+        return NBSP
+    dotted = "." in number[0] and not after.startswith(".") and not _NOT_VERSION.match(text, end)
+    return NBSP if dotted and name[0][0].isupper() else m[0]
+
+
+_BLANKS = "[ \t\n\u00a0\u202f]+"
+_INSIDE = re.compile(r"[(\[]\s|\s[)\]]")
 
 
 # Lookbehinds treat … like a dot, so that turning ... into … never enables another rule.
@@ -223,10 +206,9 @@ _RULES: list[_Rule] = [
     ),
     _Rule(re.compile(r" (?<=§ )(?=\d)"), _const(NBSP), needs=_holds("§ ")),
     _Rule(re.compile(r" (?<=\d )(?=[%‰](?!\w))"), _const(NNBSP), needs=_holds(" %", " ‰")),
-    _Rule(
-        re.compile(rf" (?<=\d )(?=(?:{'|'.join(_UNITS)})(?!\w))"),
-        _const(NBSP),
-    ),
+    # "/" may not follow a symbol: "5 m/s" is one unit, and not one of the list.
+    _Rule(re.compile(rf" (?<=\d )(?=(?:{'|'.join(map(re.escape, _SYMBOLS))})(?![\w/]))"), _const(NNBSP)),
+    _Rule(re.compile(rf" (?<=\d )(?=(?:{'|'.join(_WORDS)})(?!\w))"), _const(NBSP)),
     _Rule(
         re.compile(rf"(?<![\d.…])(\d{{1,2}}\.) (?=(?:{_MONTHS})(?!\w))"),
         lambda m: m[1] + NBSP,
@@ -237,6 +219,10 @@ _RULES: list[_Rule] = [
         lambda m: m[0].replace(" ", NNBSP),
         needs=re.compile(r" \d(?<=\d \d)").search,
     ),
+    _Rule(re.compile(r" (?<=[^\W\d_] )(?=\d)"), _version, needs=re.compile(r"\d(?<=[^\W\d_] \d)").search),
+    # No space just inside parentheses or brackets: "( so )" -> "(so)".
+    _Rule(re.compile(rf"[(\[]{_BLANKS}(?=[^\s)\]])"), lambda m: m[0][0], needs=_INSIDE.search),
+    _Rule(re.compile(rf"(?<=[^\s(\[]){_BLANKS}[)\]]"), lambda m: m[0][-1], needs=_INSIDE.search),
 ]
 
 
@@ -271,11 +257,11 @@ class _Spans:
 def _collect_edits(text: str, protected: list[tuple[int, int]]) -> list[_Edit]:
     """All rule edits on text, minus those touching protected spans or an earlier edit."""
     edits: list[_Edit] = []
-    for pattern, replace, needs in _RULES:
+    for pattern, substitute, needs in _RULES:
         if needs is not None and not needs(text):
             continue
         for m in pattern.finditer(text):
-            start, end, new = _trimmed(m, replace(m))
+            start, end, new = _trimmed(m, substitute(m))
             if start == end and not new:
                 continue
             guess = None
@@ -368,7 +354,7 @@ def _protected_spans(
 
 
 def smarten_segments(
-    segments: list[str], frozen: AbstractSet[int] = frozenset()
+    segments: list[str], frozen: AbstractSet[int] = frozenset(), *, language: str = "de"
 ) -> tuple[list[str], list[Guess]]:
     """Apply German typography to a run of text split into segments.
 
@@ -378,19 +364,19 @@ def smarten_segments(
     has the same number of segments, each transformed. Segments listed in `frozen` positions
     are not modified at all but still give context: they count as a word, so a quote before
     one opens and a quote after one closes. URLs and e-mail addresses are left alone too.
+    ``language`` (a primary subtag) chooses the quotation marks: a language without marks
+    in :data:`bookpress.quotes.MARKS` keeps its straight quotes.
     Returns the new segments and the guesses made, with offsets into the joined input."""
-    bounds: list[tuple[int, int]] = []
-    pos = 0
-    for seg in segments:
-        bounds.append((pos, pos + len(seg)))
-        pos += len(seg)
+    segments, source_offset = _collapse_spaces(segments, frozen)
+    bounds = _bounds(segments)
     protected = _protected_spans(segments, bounds, frozen)
     joined = "".join(segments)
-    if protected or _QUOTE_CHARS.search(joined):
+    marks = quotes.MARKS.get(language)
+    if marks is not None and (protected or quotes.quote_chars(marks).search(joined)):
         ctx = list(joined)
         for a, b in protected:
             ctx[a:b] = _PLACEHOLDER * (b - a)
-        guesses = _quote_pass(ctx)
+        guesses = quotes.quote_pass(ctx, marks)
         quoted = list(joined)
         for g in guesses:
             quoted[g.offset] = g.replacement
@@ -398,11 +384,74 @@ def smarten_segments(
         context = "".join(ctx)
     else:  # nothing to leave alone and no quote: the rules read the text as it is
         guesses, out, context = [], list(segments), joined
+        if protected:
+            context = _masked(joined, protected)
     edits = _collect_edits(context, protected)
     if edits:
         out = _apply(out, bounds, edits, frozen)
     guesses += [edit.guess for edit in edits if edit.guess]
+    if source_offset is not None:
+        guesses = [replace(g, offset=source_offset(g.offset)) for g in guesses]
     return out, sorted(guesses, key=lambda g: g.offset)
+
+
+def _bounds(segments: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each segment in the joined text."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for seg in segments:
+        bounds.append((pos, pos + len(seg)))
+        pos += len(seg)
+    return bounds
+
+
+def _masked(joined: str, protected: list[tuple[int, int]]) -> str:
+    """``joined`` with the protected spans replaced by placeholders of the same length."""
+    ctx = list(joined)
+    for a, b in protected:
+        ctx[a:b] = _PLACEHOLDER * (b - a)
+    return "".join(ctx)
+
+
+# Spaces, the strongest first: of a run of them the strongest is kept (a space that must
+# not break wins); any other (thin, en, em space …) ranks below them all.
+_SPACE_RANK = "\u00a0\u202f\u2007 "
+_SPACE_RUN = re.compile("[ \u00a0\u202f\u2000-\u200a\u205f\u3000]{2,}")
+
+
+def _collapse_spaces(
+    segments: list[str], frozen: AbstractSet[int]
+) -> tuple[list[str], Callable[[int], int] | None]:
+    """Each run of two or more spaces outside frozen segments made one space: the strongest.
+
+    Done before the other rules, which expect one space between words. Returns the
+    segments and, if any run was collapsed, a map from offsets in the new joined text to
+    offsets in the old one (so that guesses point into the text as written).
+    """
+    joined = "".join(segments)
+    if _SPACE_RUN.search(joined) is None:  # most runs of text
+        return segments, None
+    bounds = _bounds(segments)
+    touches = _Spans([bounds[i] for i in frozen if 0 <= i < len(segments)])
+    edits = []
+    for run in _SPACE_RUN.finditer(joined):
+        if not touches(run.start(), run.end()):
+            kept = min(run[0], key=lambda c: _SPACE_RANK.find(c) % (len(_SPACE_RANK) + 1))
+            edits.append(_Edit(run.start(), run.end(), kept, None))
+    if not edits:
+        return segments, None
+    # A guess at new offset n lies after the runs whose kept space ends at or before n.
+    points, removed, total = [], [], 0
+    for edit in edits:
+        points.append(edit.start + 1 - total)
+        total += edit.end - edit.start - 1
+        removed.append(total)
+
+    def source_offset(offset: int) -> int:
+        index = bisect_right(points, offset) - 1
+        return offset + (removed[index] if index >= 0 else 0)
+
+    return _apply(segments, bounds, edits, frozen), source_offset
 
 
 def smarten(text: str) -> str:

@@ -1,7 +1,8 @@
 """Transformations of a chapter's XHTML tree after Markdown, shared by every format.
 
 Footnotes become EPUB 3 notes, ids become unique in the book, the German
-typography pass and the project hyphenation list are applied to the text, and
+typography pass, the project hyphenation list and the ligature joints are
+applied to the text (in its own language where an element has ``lang``), and
 headings get ids for the table of contents.
 """
 
@@ -11,7 +12,7 @@ import re
 
 from lxml import etree
 
-from . import typography
+from . import joints, languages, typography
 from .hyphenation import Exceptions
 from .model import Heading
 
@@ -174,16 +175,21 @@ def tables(tree: etree._Element) -> None:
 
 
 def smarten(tree: etree._Element) -> None:
-    """Run the German typography pass over every run of text between block boundaries."""
-    runs: list[list[tuple[etree._Element, str, bool]]] = [[]]
+    """Run the typography pass over every run of text between block boundaries.
+
+    A run is set in the language of its block; text in another language (an element
+    with ``lang``) counts there as frozen words, and is set in its own language after.
+    """
+    runs: list[list[tuple[etree._Element, str, bool, str]]] = [[]]
     # An explicit stack instead of recursion: depth is bounded by the sanitiser, but a walk
-    # should not depend on that. Items: ("enter", element, frozen), ("tail", element, frozen),
-    # ("exit", element, block), popped in document order.
-    stack: list[tuple[str, etree._Element, bool]] = [("enter", child, False) for child in reversed(tree)]
+    # should not depend on that. Items: ("enter", element, frozen, language of the parent),
+    # ("tail", element, frozen, language), ("exit", element, block, language), popped in
+    # document order.
+    stack = [("enter", child, False, languages.BOOK_LANGUAGE) for child in reversed(tree)]
     while stack:
-        action, element, flag = stack.pop()
+        action, element, flag, language = stack.pop()
         if action == "tail":
-            runs[-1].append((element, "tail", flag))
+            runs[-1].append((element, "tail", flag, language))
             continue
         if action == "exit":
             if flag:
@@ -192,25 +198,44 @@ def smarten(tree: etree._Element) -> None:
         tag = local(element)
         block = tag in BLOCKS
         inner = flag or tag in FROZEN
+        own = languages.language_of(element, language)
         if block:
             runs.append([])
-        runs[-1].append((element, "text", inner))
-        stack.append(("exit", element, block))
+        runs[-1].append((element, "text", inner, own))
+        stack.append(("exit", element, block, language))
         for child in reversed(element):
-            stack.append(("tail", child, inner))
+            stack.append(("tail", child, inner, own))
             if isinstance(child.tag, str):
-                stack.append(("enter", child, inner))
+                stack.append(("enter", child, inner, own))
     for run in runs:
-        # Each text is read from the tree once, and written back only if the pass changed it.
-        slots = [(el, attr, frozen, text) for el, attr, frozen in run if (text := getattr(el, attr))]
-        if not slots:
-            continue
-        segments = [text for *_, text in slots]
-        frozen = frozenset(i for i, (_, _, f, _) in enumerate(slots) if f)
-        done, _ = typography.smarten_segments(segments, frozen=frozen)
-        for (el, attr, _, old), text in zip(slots, done, strict=True):
-            if text != old:
-                setattr(el, attr, text)
+        if run:
+            _smarten_run(run)
+
+
+def _smarten_run(run: list[tuple[etree._Element, str, bool, str]]) -> None:
+    """The typography pass over one run: in its block's language, then each foreign stretch."""
+    main = run[0][3]  # the block's own text comes first, or the tail after a nested block
+    # Each text is read from the tree once, and written back only if the pass changed it.
+    slots = [(el, attr, frozen, lang, text) for el, attr, frozen, lang in run if (text := getattr(el, attr))]
+    if not slots:
+        return
+    stretches: list[tuple[str, list[int]]] = [(main, list(range(len(slots))))]
+    for index, slot in enumerate(slots):
+        if slot[3] != main:
+            if stretches[-1][0] == slot[3] and stretches[-1][1][-1] == index - 1:
+                stretches[-1][1].append(index)
+            else:
+                stretches.append((slot[3], [index]))
+    texts = [slot[4] for slot in slots]
+    for language, indices in stretches:
+        segments = [texts[i] for i in indices]
+        frozen = frozenset(n for n, i in enumerate(indices) if slots[i][2] or slots[i][3] != language)
+        done, _ = typography.smarten_segments(segments, frozen=frozen, language=language)
+        for i, text in zip(indices, done, strict=True):
+            texts[i] = text
+    for (el, attr, _, _, old), text in zip(slots, texts, strict=True):
+        if text != old:
+            setattr(el, attr, text)
 
 
 def hyphenate(tree: etree._Element, exceptions: Exceptions) -> None:
@@ -220,28 +245,50 @@ def hyphenate(tree: etree._Element, exceptions: Exceptions) -> None:
     at its allowed breaks (none for a word that never breaks). The span matters
     for WeasyPrint: one soft hyphen anywhere in a text box turns off automatic
     hyphenation for the whole box (``split_first_line`` in text/line_break.py).
-    Headings are left alone: their text also feeds the outline and bookmarks.
+    Headings are left alone: their text also feeds the outline and bookmarks. So are
+    words in another language: the list is German, and WeasyPrint hyphenates them with
+    their own language's patterns.
     """
     if not exceptions:
         return
-    # The texts to mark, in document order, found before any is changed. Whether an element
-    # is inside one of NO_HYPHENATION is handed down the walk (asking every element for its
-    # ancestors took a third of this pass). The tails of top-level blocks are left alone.
+    for element, attr in _texts(tree, NO_HYPHENATION):
+        _mark_words(element, attr, exceptions)
+
+
+def ligature_joints(tree: etree._Element) -> None:
+    """Keep ligatures off the joints of German compounds (:mod:`bookpress.joints`), in the
+    text of every element but code and words in another language."""
+    for element, attr in _texts(tree, FROZEN):
+        text = getattr(element, attr)
+        if text and "f" in text:
+            marked = joints.mark_joints(text)
+            if marked != text:
+                setattr(element, attr, marked)
+
+
+def _texts(tree: etree._Element, skipped: set[str]) -> list[tuple[etree._Element, str]]:
+    """The texts and tails in German outside the elements named in ``skipped``, in document
+    order, found before any is changed. The tails of top-level blocks are left out."""
+    # Whether an element is skipped is handed down the walk (asking every element for
+    # its ancestors took a third of the hyphenation pass).
     texts: list[tuple[etree._Element, str]] = []
-    outside = local(tree) in NO_HYPHENATION
+    outside = local(tree) in skipped
     stack = [(child, outside, True) for child in reversed(tree)]
     while stack:
         element, parent_blocked, top = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        blocked = parent_blocked or local(element) in NO_HYPHENATION
+        blocked = (
+            parent_blocked
+            or local(element) in skipped
+            or languages.language_of(element, languages.BOOK_LANGUAGE) != languages.BOOK_LANGUAGE
+        )
         if not blocked:
             texts.append((element, "text"))
         if not top and not parent_blocked:
             texts.append((element, "tail"))
         stack.extend((child, blocked, False) for child in reversed(element))
-    for element, attr in texts:
-        _mark_words(element, attr, exceptions)
+    return texts
 
 
 def _mark_words(element: etree._Element, attr: str, exceptions: Exceptions) -> None:

@@ -178,7 +178,7 @@ def test_attribute_lists_are_held_to_the_same_list(tmp_path: Path, attributes: s
 def test_an_attribute_list_with_allowed_attributes_passes(tmp_path: Path) -> None:
     doc, problems = convert(tmp_path, "Ein Absatz\n{: .hinweis #merken lang=en }\n")
     assert problems == []
-    assert '<p class="hinweis" id="c-merken" lang="en">' in doc.html
+    assert '<p class="hinweis" id="c-merken" lang="en" xml:lang="en">' in doc.html
 
 
 def test_markup_that_essays_need_passes_as_written(tmp_path: Path) -> None:

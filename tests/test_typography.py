@@ -116,10 +116,15 @@ CASES: list[tuple[str, str, str]] = [
     # --- numbers and units
     ("percent", "20 % mehr", f"20{NN}% mehr"),
     ("permille", "0,5 ‰", f"0,5{NN}‰"),
-    ("unit-km", "5 km weit", f"5{NB}km weit"),
+    ("unit-km", "5 km weit", f"5{NN}km weit"),
     ("unit-euro-sign", "12,50 €", f"12,50{NB}€"),
     ("unit-eur", "100 EUR", f"100{NB}EUR"),
-    ("unit-kg-min", "3 kg in 10 min", f"3{NB}kg in 10{NB}min"),
+    ("unit-kg-min", "3 kg in 10 min", f"3{NN}kg in 10{NN}min"),
+    ("unit-cm", "3 cm", f"3{NN}cm"),
+    ("unit-celsius", "20 °C warm", f"20{NN}°C warm"),
+    ("unit-speed", "90 km/h und 5 m/s", f"90{NN}km/h und 5{NN}m/s"),
+    ("unit-not-before-slash", "5 m/min", "5 m/min"),
+    ("unit-not-a-letter-grade", "Klasse 5 A", "Klasse 5 A"),
     ("unit-mio", "2 Mio. Einwohner", f"2{NB}Mio. Einwohner"),
     ("unit-prozent", "5 Prozent", f"5{NB}Prozent"),
     ("no-unit-jahre", "5 Jahre", "5 Jahre"),
@@ -129,6 +134,30 @@ CASES: list[tuple[str, str, str]] = [
     ("digit-groups", "10 000 Menschen", f"10{NN}000 Menschen"),
     ("digit-groups-long", "1 000 000 Euro", f"1{NN}000{NN}000{NB}Euro"),
     ("digit-groups-not-years", "Im Jahr 1990 200 Leute", "Im Jahr 1990 200 Leute"),
+    # --- versions: a name and its number kept together
+    ("version-product", "Windows 11 und Java 21", f"Windows{NB}11 und Java{NB}21"),
+    ("version-dotted", "Python 3.11 oder Web 2.0", f"Python{NB}3.11 oder Web{NB}2.0"),
+    ("version-section", "Kapitel 3.2 zeigt", f"Kapitel{NB}3.2 zeigt"),
+    ("version-product-sentence-end", "mit Python 3.11.", f"mit Python{NB}3.11."),
+    ("version-not-a-year", "im Jahr 2020 kam", "im Jahr 2020 kam"),
+    ("version-not-lowercase", "mit 3.5 Punkten", "mit 3.5 Punkten"),
+    ("version-not-thousands", "Über 2.500 Leute", "Über 2.500 Leute"),
+    ("version-not-date", "Stand 3.10.2020", "Stand 3.10.2020"),
+    ("version-not-date-short", "Montag 3.10. kam", "Montag 3.10. kam"),
+    ("version-not-glued", "Faktor 3.11-fach", "Faktor 3.11-fach"),
+    ("version-not-in-compound", "Ost-Berlin 2.0", "Ost-Berlin 2.0"),
+    # --- spaces
+    ("spaces-doubled", "ein  Wort   mehr", "ein Wort mehr"),
+    ("spaces-no-break-wins", "Nr.\u00a0 5", f"Nr.{NB}5"),
+    ("spaces-narrow-wins", "5 \u202f%", f"5{NN}%"),
+    ("spaces-thin", "a\u2009\u2009b", "a\u2009b"),
+    ("spaces-then-dash", "Wort  - Wort", f"Wort{NB}– Wort"),
+    ("spaces-then-unit", "5  km", f"5{NN}km"),
+    ("spaces-newline-kept", "Wort \nWort", "Wort \nWort"),
+    ("parens-inner-spaces", "( so ) und [ … ]", "(so) und […]"),
+    ("parens-one-side", "(so ) und ( so)", "(so) und (so)"),
+    ("parens-empty-kept", "( )", "( )"),
+    ("parens-outer-spaces-kept", "Wort (so) Wort", "Wort (so) Wort"),
     # --- URLs and e-mail
     (
         "url-untouched",
@@ -212,6 +241,16 @@ SEGMENT_CASES: list[tuple[str, list[str], frozenset[int], list[str]]] = [
         ["Und …", " dann"],
     ),
     ("empty-segments", ["", '"Ja"', ""], frozenset(), ["", "„Ja“", ""]),
+    (
+        "code-keeps-its-spaces-units-and-parens",
+        ["Nutze  ", "a  b ( 5 % ) Python 3.11", "  hier"],
+        frozenset({1}),
+        ["Nutze ", "a  b ( 5 % ) Python 3.11", " hier"],
+    ),
+    ("spaces-across-segments", ["ein ", " Wort"], frozenset(), ["ein ", "Wort"]),
+    ("no-break-space-across-segments", ["ein ", "\u00a0Wort"], frozenset(), ["ein\u00a0", "Wort"]),
+    ("parens-around-code", ["( ", "x", " )"], frozenset({1}), ["(", "x", ")"]),
+    ("version-before-code", ["Python ", "3.11"], frozenset({1}), ["Python ", "3.11"]),
 ]
 
 
@@ -249,6 +288,17 @@ def test_guesses_for_ranges_and_nested_quotes() -> None:
     ]
 
 
+def test_guesses_point_into_the_text_as_written_after_spaces_collapse() -> None:
+    text = 'Er  sagte   "ja"  - gut'
+    _, guesses = smarten_segments([text])
+    assert [(g.offset, text[g.offset]) for g in guesses] == [(12, '"'), (15, '"'), (18, "-")]
+
+
+def test_english_marks_and_straight_quotes_elsewhere() -> None:
+    assert smarten_segments(["\"Hi\", it's 'so'"], language="en")[0] == ["“Hi”, it’s ‘so’"]
+    assert smarten_segments(['"Salut" - oui'], language="fr")[0] == [f'"Salut"{NB}– oui']
+
+
 def test_no_guesses_for_certain_rules() -> None:
     assert smarten_segments(["z. B. 5 km ... Dr. Meier"])[1] == []
 
@@ -271,7 +321,10 @@ def test_smarten_matches_single_segment() -> None:
 
 # What the rules act on, and what stands next to it: digits, dots, spaces, dashes, units,
 # and a piece of text each rule changes, so that every rule matches often.
-_CHARACTERS = [*"0123456789 .,-–—§%‰'\"xzBdhaSkm\u00a0\u202f\n", "Dr", "ca", "Chr", "Mai", "Jan", "Zt", "€"]
+_CHARACTERS = [
+    *"0123456789 .,-–—§%‰'\"xzBdhaSkm\u00a0\u202f\n()[]\t",
+    *["Dr", "ca", "Chr", "Mai", "Jan", "Zt", "€", "Python", "Web", "km/h"],
+]
 _CHANGED = [
     "...",
     "a - b",
@@ -285,6 +338,9 @@ _CHANGED = [
     "5 km",
     "1. Mai",
     "1 000",
+    "( a )",
+    "Python 3.11",
+    "Windows 11",
 ]
 _RULE_TEXT = st.lists(st.sampled_from([*_CHARACTERS, *_CHANGED]), max_size=30).map("".join)
 

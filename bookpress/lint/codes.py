@@ -2,7 +2,8 @@
 
 The letter is the severity (E error, W warning, I information); the number
 alone names the rule and never changes meaning. Numbers are grouped by topic:
-00x project, 01x links and notes, 02x images, 03x structure, 04x typography.
+00x project, 01x links and notes, 02x images, 03x structure, 04x typography,
+05x languages.
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ CODES: dict[str, Code] = {
         Code("W041", "double-space", "two or more spaces between words"),
         Code("I042", "guessed-quote", "a straight quote or apostrophe the typography pass converted"),
         Code("I043", "guessed-dash", "a hyphen or '--' the typography pass turned into a dash"),
+        Code("W045", "hyphen-space", "a hyphen with a space on one side inside a compound ('Ost -West')"),
+        Code("W046", "spaced-hyphen", "a hyphen between spaces that stays a hyphen (no dash)"),
+        Code(
+            "W047", "makeshift-quote", "',,', two apostrophes or ´ typed for a quotation mark or apostrophe"
+        ),
+        Code("W048", "x-for-times", "an x between numbers where × is meant ('3 x 4')"),
+        Code("W049", "space-before-punctuation", "a space before , . ; : ! or ?"),
         Code("E044", "unclosed-emphasis", "a * or _ before a word that is never closed (\\* is a literal *)"),
+        Code(
+            "E050",
+            "bad-language-span",
+            "a [words]{lang=…} whose tag is not a registered language tag, or left as text",
+        ),
     )
 }

@@ -35,6 +35,7 @@ _BUILD_CODES = (
     (re.compile(r"^link '([^']*)' was left as text"), "E013"),
     (re.compile(r"^image '([^']*)' was left as text"), "E023"),
     (re.compile(r"^emphasis '([^']*)' is not closed"), "E044"),
+    (re.compile(r"^language (?:span )?'([^']*)'"), "E050"),
     # Raw HTML the allow-list refuses (bookpress.sanitise): E001, with the column of the name.
     (re.compile(r"^attribute '([^']*)' is not allowed"), "E001"),
     (re.compile(r"^(<[^>\s]+)>.* is not allowed"), "E001"),

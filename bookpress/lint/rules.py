@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from .. import typography
+from . import style
 from .finding import Finding
 from .source import Block, Text, visible
 
@@ -177,4 +178,12 @@ def _alone(source: str, offset: int) -> bool:
     return before.isspace() and after.isspace() and source[offset] in "\"'"
 
 
-RULES: tuple[Rule, ...] = (footnotes, empty, headings, title_repeated, double_spaces, typographic_guesses)
+RULES: tuple[Rule, ...] = (
+    footnotes,
+    empty,
+    headings,
+    title_repeated,
+    double_spaces,
+    typographic_guesses,
+    style.style,
+)

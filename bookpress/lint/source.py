@@ -44,11 +44,13 @@ _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
 # Inline markup: each alternative is kept as a word ("x"), or dropped. Each begins with a
 # character of _MARKUP_START (see _inline).
 _INLINE = re.compile(
-    r"(?P<word><(?:https?|mailto):[^<>\s]*>|\[\^[^\[\]\s]+\])"
+    r"(?P<word><(?:https?|mailto):[^<>\s]*>|\[\^[^\[\]\s]+\]"
+    # Words in another language (bookpress.mdguards): not German, so not read as German.
+    r"|\[[^\[\]]*\]\{[ \t]*lang[ \t]*=[^{}]*\})"
     r"|(?P<drop>!\[[^\[\]]*\]\([^()]*\)"  # an image has no text
     r"|</?[A-Za-z][^<>]*>"  # raw HTML tags
     r"|\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"  # a link's target
-    r"|\{[:#.][^{}]*\}"  # attribute lists
+    r"|\{[:#.][^{}]*\}|\{[ \t]*lang[ \t]*=[^{}]*\}"  # attribute lists, a language
     r"|[\[\]]|\*+|(?<!\w)_+|(?<!_)_++(?!\w))"
 )
 _MARKUP_START = re.compile(r"[<\[!\]{*_]")
