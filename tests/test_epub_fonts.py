@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -124,7 +125,10 @@ def test_body_text_is_in_the_regular_face(sample_output: Path) -> None:
                 for name in chapters
                 for paragraph in etree.fromstring(package.read(name)).iter(f"{XHTML}p")
             )
-        assert set(paragraphs) - {"\n"} <= regular
+        # Format characters (the zero-width non-joiner at a compound joint) are drawn by no
+        # font: reading systems ignore them where the font has no glyph, as Libertine has none.
+        drawn = {c for c in paragraphs if unicodedata.category(c) != "Cf"}
+        assert drawn - {"\n"} <= regular
         assert {" ", "-", "\u2010"} <= regular
 
 
