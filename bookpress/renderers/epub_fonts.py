@@ -39,8 +39,10 @@ import json
 import posixpath
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 import tinycss2
 from lxml import etree
@@ -57,6 +59,7 @@ XHTML_TYPE = "application/xhtml+xml"
 # What a reading system may draw in any face besides the text: spaces, and the hyphen that
 # automatic hyphenation adds (U+2010, or U+002D where a font lacks it).
 ADDED = " -\u2010"
+T = TypeVar("T")
 WHITESPACE = frozenset(" \u00a0\u2009\u202f\u200b\u00ad")
 MEMO_ENTRIES = 1024  # documents' runs and cut fonts kept in this process
 
@@ -183,10 +186,15 @@ def _remember(key: str, value: object) -> None:
             _memo.popitem(last=False)
 
 
-def _document_runs(
-    document: bytes, path: str, sheets: Sheets, styles: str, cache: Cache | None
-) -> dict[Run, set[str]]:
-    parts = ("epub text runs", styles, path, hashlib.sha256(document).hexdigest())
+def _looked_up(
+    parts: tuple[str, ...],
+    cache: Cache | None,
+    compute: Callable[[], T],
+    dumps: Callable[[T], bytes],
+    loads: Callable[[bytes], T],
+) -> T:
+    """What ``parts`` name: from this process's memory, else the build cache, else computed
+    (and kept in both)."""
     memo = "\0".join(parts)
     found = _remembered(memo)
     if found is not None:
@@ -194,13 +202,21 @@ def _document_runs(
     key = cache.key(*parts) if cache else ""
     stored = cache.get(key) if cache else None
     if stored is not None:
-        runs = _loads(stored)
+        value = loads(stored)
     else:
-        runs = epub_cascade.document_texts(document, path, sheets)
+        value = compute()
         if cache:
-            cache.put(key, _dumps(runs))
-    _remember(memo, runs)
-    return runs
+            cache.put(key, dumps(value))
+    _remember(memo, value)
+    return value
+
+
+def _document_runs(
+    document: bytes, path: str, sheets: Sheets, styles: str, cache: Cache | None
+) -> dict[Run, set[str]]:
+    parts = ("epub text runs", styles, path, hashlib.sha256(document).hexdigest())
+    texts = partial(epub_cascade.document_texts, document, path, sheets)
+    return _looked_up(parts, cache, texts, _dumps, _loads)
 
 
 def _dumps(runs: dict[Run, set[str]]) -> bytes:
@@ -276,22 +292,16 @@ def _weight_rank(weights: tuple[int, int], desired: int) -> tuple[int, int]:
 def _coverage(data: bytes, digest: str, *, cache: Cache | None) -> frozenset[int]:
     """The code points the font file ``data`` (of SHA-256 ``digest``) maps to glyphs."""
     parts = ("epub font coverage", digest)
-    memo = "\0".join(parts)
-    found = _remembered(memo)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    key = cache.key(*parts) if cache else ""
-    stored = cache.get(key) if cache else None
-    if stored is not None:
-        points = frozenset(json.loads(stored))
-    else:
+
+    def read() -> frozenset[int]:
         import uharfbuzz  # loads in a tenth of a second: only when a font is read
 
-        points = frozenset(uharfbuzz.Face(_sfnt(data)).unicodes)
-        if cache:
-            cache.put(key, json.dumps(sorted(points)).encode())
-    _remember(memo, points)
-    return points
+        return frozenset(uharfbuzz.Face(_sfnt(data)).unicodes)
+
+    def dumps(points: frozenset[int]) -> bytes:
+        return json.dumps(sorted(points)).encode()
+
+    return _looked_up(parts, cache, read, dumps, lambda stored: frozenset(json.loads(stored)))
 
 
 # --- cutting the fonts
@@ -312,18 +322,8 @@ def subset(
     tags = ",".join(sorted(tag for tag in set(features) if len(tag) == 4 and tag.isascii()))
     digest = digest or hashlib.sha256(data).hexdigest()
     parts = ("epub font subset", uptodate.library_version("uharfbuzz"), digest, text, tags)
-    memo = "\0".join(parts)
-    found = _remembered(memo)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    key = cache.key(*parts) if cache else ""
-    made = cache.get(key) if cache else None
-    if made is None:
-        made = _cut(data, text, tags.split(",") if tags else [])
-        if cache:
-            cache.put(key, made)
-    _remember(memo, made)
-    return made
+    cut = partial(_cut, data, text, tags.split(",") if tags else [])
+    return _looked_up(parts, cache, cut, bytes, bytes)
 
 
 def _cut(data: bytes, text: str, tags: list[str]) -> bytes:
